@@ -1,0 +1,408 @@
+/*
+ * listin.c: input lists, one item a line or a registry's JSON tag listing.
+ *
+ * Speed matters (`check -` over a million lines): the input is read into
+ * one buffer, lines are found with memchr, trimmed and NUL-terminated in
+ * place, and the items point into that buffer; the only allocation that
+ * repeats is the doubling of the item array.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "listin.h"
+
+#define ITEMS_MIN 256
+#define READ_MIN ((size_t)64 << 10)
+
+static int
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static const char *
+item_problem(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char high = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == 0)
+			return TP_ITEM_NUL;
+		high |= p[i];
+	}
+	if ((high & 0x80) && !tp_json_utf8_valid(s, len))
+		return TP_ITEM_UTF8;
+	return NULL;
+}
+
+static int
+list_push(struct tp_list *l, size_t *cap, const char *text, size_t len,
+	  unsigned line, struct tp_error *err)
+{
+	struct tp_item *items, *it;
+	size_t n;
+
+	if (l->n == *cap) {
+		n = *cap ? *cap * 2 : ITEMS_MIN;
+		if (n > SIZE_MAX / sizeof(*items))
+			return tp_error_set(err, TP_ENOMEM, "out of memory");
+		items = realloc(l->items, n * sizeof(*items));
+		if (items == NULL)
+			return tp_error_set(err, TP_ENOMEM, "out of memory");
+		l->items = items;
+		*cap = n;
+	}
+	it = &l->items[l->n++];
+	it->text = text;
+	it->len = len;
+	it->line = line;
+	it->problem = item_problem(text, len);
+	return 0;
+}
+
+/* `buf` has room for len + 1 bytes. */
+static int
+list_lines(struct tp_list *l, char *buf, size_t len, struct tp_error *err)
+{
+	char *p = buf, *end = buf + len, *nl, *b, *e;
+	unsigned line = 0;
+	size_t cap = 0;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end) {
+		line++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		b = p;
+		e = nl;
+		p = nl + 1;
+		while (b < e && is_space((unsigned char)*b))
+			b++;
+		while (e > b && is_space((unsigned char)e[-1]))
+			e--;
+		if (b == e || *b == '#')
+			continue;
+		*e = '\0';
+		if (list_push(l, &cap, b, (size_t)(e - b), line, err) < 0)
+			return TP_ENOMEM;
+	}
+	return 0;
+}
+
+static const char *
+type_name(enum tp_json_type t)
+{
+	switch (t) {
+	case TP_JSON_NULL:
+		return "null";
+	case TP_JSON_FALSE:
+	case TP_JSON_TRUE:
+		return "a boolean";
+	case TP_JSON_NUMBER:
+		return "a number";
+	case TP_JSON_STRING:
+		return "a string";
+	case TP_JSON_ARRAY:
+		return "an array";
+	case TP_JSON_OBJECT:
+		return "an object";
+	default:
+		return "missing";
+	}
+}
+
+/* The first of two spellings that the object has. */
+static const struct tp_json *
+get2(const struct tp_json *obj, const char *a, const char *b,
+     const char **key)
+{
+	const struct tp_json *v = tp_json_get(obj, a);
+
+	*key = a;
+	if (v == NULL) {
+		v = tp_json_get(obj, b);
+		*key = b;
+	}
+	return v;
+}
+
+static int
+list_json(struct tp_list *l, size_t len, struct tp_error *err)
+{
+	const struct tp_json *root, *name, *tags, *res, *el, *next;
+	const char *key, *s;
+	struct tp_error jerr;
+	size_t cap = 0, i, slen;
+	int rc;
+
+	tp_error_init(&jerr);
+	l->json = 1;
+	rc = tp_json_parse(&l->doc, l->data, len, &jerr);
+	if (rc < 0) {
+		if (rc == TP_EINVAL)
+			return tp_error_set(err, rc, "invalid JSON: %s",
+					    jerr.msg);
+		return tp_error_set(err, rc, "%s", jerr.msg);
+	}
+	/* the items live in the document: the text is no longer needed */
+	free(l->data);
+	l->data = NULL;
+	root = l->doc;
+
+	name = get2(root, "name", "Repository", &key);
+	if (tp_json_type(name) == TP_JSON_STRING)
+		l->repository = tp_json_string(name, NULL);
+	else if (name && tp_json_type(name) != TP_JSON_NULL)
+		return tp_error_set(err, TP_EINVAL,
+				    "JSON input: '%s' is %s, not a string",
+				    key, type_name(tp_json_type(name)));
+
+	tags = get2(root, "tags", "Tags", &key);
+	if (tags) {
+		if (tp_json_type(tags) == TP_JSON_NULL)
+			return 0;
+		if (tp_json_type(tags) != TP_JSON_ARRAY)
+			return tp_error_set(err, TP_EINVAL,
+					    "JSON input: '%s' is %s, not an "
+					    "array", key,
+					    type_name(tp_json_type(tags)));
+		for (i = 0; i < tp_json_len(tags); i++) {
+			el = tp_json_at(tags, i);
+			s = tp_json_string(el, &slen);
+			if (s == NULL)
+				return tp_error_set(err, TP_EINVAL,
+						    "JSON input: '%s' element "
+						    "%zu (line %u) is %s, not "
+						    "a string", key, i + 1,
+						    tp_json_line(el),
+						    type_name(tp_json_type(el)));
+			if (list_push(l, &cap, s, slen, tp_json_line(el),
+				      err) < 0)
+				return TP_ENOMEM;
+		}
+		return 0;
+	}
+
+	res = tp_json_get(root, "results");
+	if (res == NULL)
+		return tp_error_set(err, TP_EINVAL, "JSON input has neither "
+				    "'tags' nor 'results'");
+	if (tp_json_type(res) == TP_JSON_NULL)
+		return 0;
+	if (tp_json_type(res) != TP_JSON_ARRAY)
+		return tp_error_set(err, TP_EINVAL, "JSON input: 'results' is "
+				    "%s, not an array",
+				    type_name(tp_json_type(res)));
+	next = tp_json_get(root, "next");
+	if (tp_json_string(next, &slen) && slen > 0)
+		l->partial = 1;
+	for (i = 0; i < tp_json_len(res); i++) {
+		el = tp_json_at(res, i);
+		name = tp_json_get(el, "name");
+		s = tp_json_string(name, &slen);
+		if (s == NULL)
+			return tp_error_set(err, TP_EINVAL,
+					    "JSON input: 'results' element %zu "
+					    "(line %u) has no 'name' string",
+					    i + 1, tp_json_line(el));
+		if (list_push(l, &cap, s, slen, tp_json_line(name), err) < 0)
+			return TP_ENOMEM;
+	}
+	return 0;
+}
+
+/* Builds the list from l->data (`len` bytes plus room for one more). */
+static int
+list_build(struct tp_list *l, size_t len, struct tp_error *err)
+{
+	size_t i = 0;
+
+	l->data[len] = '\0';
+	if (len >= 3 && memcmp(l->data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (is_space((unsigned char)l->data[i]) ||
+			   l->data[i] == '\n'))
+		i++;
+	if (i < len && l->data[i] == '{')
+		return list_json(l, len, err);
+	return list_lines(l, l->data, len, err);
+}
+
+void
+tp_list_free(struct tp_list *list)
+{
+	if (list == NULL)
+		return;
+	free(list->items);
+	free(list->data);
+	tp_json_free(list->doc);
+	free(list);
+}
+
+int
+tp_list_parse(struct tp_list **out, const char *data, size_t len,
+	      struct tp_error *err)
+{
+	struct tp_list *l;
+	int rc;
+
+	*out = NULL;
+	l = calloc(1, sizeof(*l));
+	if (l == NULL || len == SIZE_MAX ||
+	    (l->data = malloc(len + 1)) == NULL) {
+		free(l);
+		return tp_error_set(err, TP_ENOMEM, "out of memory");
+	}
+	if (len)
+		memcpy(l->data, data, len);
+	rc = list_build(l, len, err);
+	if (rc < 0) {
+		tp_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+/* How messages name the input. */
+static void
+subject(char *buf, size_t size, const char *name)
+{
+	if (name == NULL)
+		snprintf(buf, size, "input");
+	else if (strcmp(name, "-") == 0)
+		snprintf(buf, size, "standard input");
+	else
+		snprintf(buf, size, "'%s'", name);
+}
+
+static void
+size_text(char *buf, size_t size, size_t n)
+{
+	if (n % ((size_t)1 << 30) == 0)
+		snprintf(buf, size, "%zu GiB", n >> 30);
+	else if (n % ((size_t)1 << 20) == 0)
+		snprintf(buf, size, "%zu MiB", n >> 20);
+	else
+		snprintf(buf, size, "%zu bytes", n);
+}
+
+int
+tp_list_read_fd_max(struct tp_list **out, int fd, const char *name,
+		    size_t max, struct tp_error *err)
+{
+	struct tp_list *l = NULL;
+	struct tp_error perr;
+	struct stat st;
+	char subj[TP_ERROR_FILE_MAX + 3], lim[32];
+	char *buf = NULL, *nb;
+	size_t cap = READ_MIN, len = 0, ncap;
+	ssize_t n;
+	int rc = 0;
+
+	*out = NULL;
+	if (max == 0)
+		max = TP_LIST_MAX;
+	if (max > SIZE_MAX - 2)
+		max = SIZE_MAX - 2;
+	subject(subj, sizeof(subj), name);
+	/* a regular file is read with one buffer of the right size */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 :
+						    max + 1;
+	if (cap > max + 1)
+		cap = max + 1;
+	/* `cap` bytes of data plus one for the terminating NUL */
+	buf = malloc(cap + 1);
+	if (buf == NULL) {
+		rc = tp_error_set(err, TP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (;;) {
+		if (len == cap) {
+			ncap = cap * 2 < max + 1 ? cap * 2 : max + 1;
+			nb = realloc(buf, ncap + 1);
+			if (nb == NULL) {
+				rc = tp_error_set(err, TP_ENOMEM,
+						  "out of memory");
+				goto done;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = tp_error_set(err, TP_EIO, "cannot read %s: %s",
+					  subj, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			size_text(lim, sizeof(lim), max);
+			rc = tp_error_set(err, TP_ENOMEM,
+					  "%s is larger than %s", subj, lim);
+			goto done;
+		}
+	}
+	l = calloc(1, sizeof(*l));
+	if (l == NULL) {
+		rc = tp_error_set(err, TP_ENOMEM, "out of memory");
+		goto done;
+	}
+	l->data = buf;
+	buf = NULL;
+	tp_error_init(&perr);
+	rc = list_build(l, len, &perr);
+	if (rc < 0) {
+		if (name)
+			tp_error_set(err, rc, "%s: %s", subj, perr.msg);
+		else
+			tp_error_set(err, rc, "%s", perr.msg);
+		goto done;
+	}
+	*out = l;
+	l = NULL;
+done:
+	free(buf);
+	tp_list_free(l);
+	return rc;
+}
+
+int
+tp_list_read_fd(struct tp_list **out, int fd, const char *name,
+		struct tp_error *err)
+{
+	return tp_list_read_fd_max(out, fd, name, 0, err);
+}
+
+int
+tp_list_read_path(struct tp_list **out, const char *path,
+		  struct tp_error *err)
+{
+	int fd, rc;
+
+	*out = NULL;
+	if (strcmp(path, "-") == 0)
+		return tp_list_read_fd(out, 0, path, err);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tp_error_set(err, TP_EIO, "cannot open '%s': %s", path,
+				    strerror(errno));
+	rc = tp_list_read_fd(out, fd, path, err);
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,163 @@
+/*
+ * test-buf.c: the string buffer and the error record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsv.h"
+#include "tagpolicy.h"
+
+static void
+test_init_is_empty_string(void **state)
+{
+	struct tp_buf b = TP_BUF_INIT;
+
+	(void)state;
+	assert_non_null(b.ptr);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.ptr, "");
+	tp_buf_release(&b);
+	assert_string_equal(b.ptr, "");
+}
+
+static void
+test_put_and_printf(void **state)
+{
+	struct tp_buf b = TP_BUF_INIT;
+	int i;
+
+	(void)state;
+	assert_int_equal(tp_buf_puts(&b, "v"), 0);
+	assert_int_equal(tp_buf_printf(&b, "%d.%d.%d", 1, 22, 333), 0);
+	assert_int_equal(tp_buf_putc(&b, '-'), 0);
+	assert_int_equal(tp_buf_put(&b, "rc.1xyz", 4), 0);
+	assert_string_equal(b.ptr, "v1.22.333-rc.1");
+	assert_int_equal(b.len, strlen("v1.22.333-rc.1"));
+	/* grow past several doublings through printf */
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(tp_buf_printf(&b, "%04d", i), 0);
+	assert_int_equal(b.len, 14 + 4000);
+	assert_memory_equal(b.ptr + b.len - 4, "0999", 4);
+	assert_int_equal(b.ptr[b.len], '\0');
+	tp_buf_release(&b);
+}
+
+static void
+test_truncate_clear(void **state)
+{
+	struct tp_buf b = TP_BUF_INIT;
+
+	(void)state;
+	tp_buf_puts(&b, "abcdef");
+	tp_buf_truncate(&b, 3);
+	assert_string_equal(b.ptr, "abc");
+	tp_buf_truncate(&b, 10);
+	assert_string_equal(b.ptr, "abc");
+	tp_buf_clear(&b);
+	assert_string_equal(b.ptr, "");
+	assert_true(b.alloc > 0);
+	tp_buf_release(&b);
+}
+
+static void
+test_limit(void **state)
+{
+	struct tp_buf b;
+
+	(void)state;
+	tp_buf_init(&b, 8);
+	assert_int_equal(tp_buf_puts(&b, "12345678"), 0);
+	assert_int_equal(tp_buf_putc(&b, '9'), TP_ENOMEM);
+	assert_string_equal(b.ptr, "12345678");
+	assert_int_equal(tp_buf_printf(&b, "%s", "x"), TP_ENOMEM);
+	assert_string_equal(b.ptr, "12345678");
+	tp_buf_release(&b);
+	assert_int_equal(b.max, 8);
+	assert_int_equal(tp_buf_printf(&b, "%s", "123456789"), TP_ENOMEM);
+	assert_string_equal(b.ptr, "");
+}
+
+static void
+test_detach(void **state)
+{
+	struct tp_buf b = TP_BUF_INIT;
+	size_t len = 99;
+	char *s;
+
+	(void)state;
+	s = tp_buf_detach(&b, &len);
+	assert_string_equal(s, "");
+	assert_int_equal(len, 0);
+	free(s);
+	tp_buf_puts(&b, "hello");
+	s = tp_buf_detach(&b, &len);
+	assert_string_equal(s, "hello");
+	assert_int_equal(len, 5);
+	assert_string_equal(b.ptr, "");
+	assert_int_equal(b.alloc, 0);
+	free(s);
+}
+
+static void
+test_error_first_wins(void **state)
+{
+	struct tp_error err;
+
+	(void)state;
+	tp_error_init(&err);
+	assert_int_equal(tp_error_set(&err, TP_EPOLICY, "bad key '%s'", "x"),
+			 TP_EPOLICY);
+	assert_int_equal(tp_error_set(&err, TP_EIO, "later"), TP_EIO);
+	assert_int_equal(err.code, TP_EPOLICY);
+	assert_string_equal(err.msg, "bad key 'x'");
+	assert_int_equal(tp_error_set(NULL, TP_EIO, "ignored"), TP_EIO);
+}
+
+static void
+test_error_location_and_hint(void **state)
+{
+	struct tp_error err;
+
+	(void)state;
+	tp_error_init(&err);
+	tp_error_set_at(&err, TP_EPOLICY, ".tagpolicy.yml", 3, 5, "%s",
+			"unknown key 'rulez'");
+	tp_error_hint(&err, "did you mean '%s'?", "rules");
+	tp_error_hint(&err, "second hint is ignored");
+	assert_string_equal(err.file, ".tagpolicy.yml");
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 5);
+	assert_string_equal(err.hint, "did you mean 'rules'?");
+}
+
+static void
+test_status_exit(void **state)
+{
+	(void)state;
+	assert_int_equal(tp_status_exit(TP_OK), 0);
+	assert_int_equal(tp_status_exit(TP_ENOTFOUND), 1);
+	assert_int_equal(tp_status_exit(TP_EEXISTS), 1);
+	assert_int_equal(tp_status_exit(TP_EINVAL), 2);
+	assert_int_equal(tp_status_exit(TP_EPOLICY), 2);
+	assert_int_equal(tp_status_exit(TP_EREGEX), 2);
+	assert_int_equal(tp_status_exit(TP_EIO), 3);
+	assert_int_equal(tp_status_exit(TP_EGIT), 3);
+	assert_int_equal(tp_status_exit(TP_ESHALLOW), 3);
+	assert_int_equal(tp_status_exit(TP_ENOMEM), 3);
+}
+
+int
+main(void)
+{
+	struct tlist l = TLIST_INIT;
+
+	tlist_unit(&l, test_init_is_empty_string);
+	tlist_unit(&l, test_put_and_printf);
+	tlist_unit(&l, test_truncate_clear);
+	tlist_unit(&l, test_limit);
+	tlist_unit(&l, test_detach);
+	tlist_unit(&l, test_error_first_wins);
+	tlist_unit(&l, test_error_location_and_hint);
+	tlist_unit(&l, test_status_exit);
+	return tlist_run(&l, "buf");
+}

@@ -1,0 +1,302 @@
+/*
+ * tsv.c: test-vector reader for the unit tests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsv.h"
+
+static void
+die(const char *what, const char *arg)
+{
+	fprintf(stderr, "tsv: %s%s\n", what, arg);
+	exit(99);
+}
+
+static void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		die("out of memory", "");
+	return p;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t
+put_utf8(char *o, unsigned long cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Undoes the escapes in place; returns the new length.  \xHH is a byte
+ * (the vectors use it for C0 controls and DEL, all < 0x80).
+ */
+static size_t
+unescape(char *s, size_t len)
+{
+	size_t i = 0, o = 0, k, digits;
+	unsigned long cp;
+
+	while (i < len) {
+		if (s[i] != '\\' || i + 1 >= len) {
+			s[o++] = s[i++];
+			continue;
+		}
+		switch (s[i + 1]) {
+		case '\\': s[o++] = '\\'; i += 2; break;
+		case 't': s[o++] = '\t'; i += 2; break;
+		case 'n': s[o++] = '\n'; i += 2; break;
+		case 'r': s[o++] = '\r'; i += 2; break;
+		case 'x':
+		case 'u':
+		case 'U':
+			digits = s[i + 1] == 'x' ? 2 : s[i + 1] == 'u' ? 4 : 8;
+			if (i + 2 + digits > len)
+				die("bad escape in vector file", "");
+			cp = 0;
+			for (k = 0; k < digits; k++) {
+				int h = hexval((unsigned char)s[i + 2 + k]);
+				if (h < 0)
+					die("bad escape in vector file", "");
+				cp = cp * 16 + (unsigned long)h;
+			}
+			if (s[i + 1] == 'x')
+				s[o++] = (char)cp;
+			else
+				o += put_utf8(s + o, cp);
+			i += 2 + digits;
+			break;
+		default:
+			s[o++] = s[i++];
+			break;
+		}
+	}
+	s[o] = '\0';
+	return o;
+}
+
+static void
+split(char *line, size_t len, struct tsv_row *row, int escaped_json_ok,
+      char **cols, size_t ncols)
+{
+	size_t n = 1, i, start = 0, f = 0;
+
+	for (i = 0; i < len; i++)
+		if (line[i] == '\t')
+			n++;
+	row->n = n;
+	row->field = xmalloc(n * sizeof(*row->field));
+	row->flen = xmalloc(n * sizeof(*row->flen));
+	for (i = 0; i <= len; i++) {
+		if (i < len && line[i] != '\t')
+			continue;
+		line[i] = '\0';
+		row->field[f] = line + start;
+		row->flen[f] = i - start;
+		if (escaped_json_ok) {
+			const char *name = f < ncols ? cols[f] : "";
+			size_t nl = strlen(name);
+			if (!(nl >= 5 && strcmp(name + nl - 5, "_json") == 0))
+				row->flen[f] = unescape(row->field[f],
+							row->flen[f]);
+		}
+		f++;
+		start = i + 1;
+	}
+}
+
+struct tsv *
+tsv_load(const char *name)
+{
+	const char *srcdir = getenv("srcdir");
+	struct tsv *t = xmalloc(sizeof(*t));
+	char *data, *p, *end;
+	size_t size = 0, cap = 1 << 16, r = 0;
+	unsigned lineno = 0;
+	FILE *f;
+	struct tsv_row hdr;
+
+	memset(t, 0, sizeof(*t));
+	size = strlen(srcdir ? srcdir : ".") + strlen(name) + 32;
+	t->path = xmalloc(size);
+	snprintf(t->path, size, "%s/tests/vectors/%s", srcdir ? srcdir : ".",
+		 name);
+	size = 0;
+	f = fopen(t->path, "rb");
+	if (f == NULL)
+		die("cannot open ", t->path);
+	data = xmalloc(cap);
+	for (;;) {
+		size_t got = fread(data + size, 1, cap - size - 1, f);
+		size += got;
+		if (size + 1 < cap)
+			break;
+		cap *= 2;
+		data = realloc(data, cap);
+		if (data == NULL)
+			die("out of memory", "");
+	}
+	fclose(f);
+	data[size] = '\0';
+	t->rows = xmalloc(sizeof(*t->rows) * (size / 2 + 1));
+	for (p = data; p < data + size; p = end + 1) {
+		end = memchr(p, '\n', (size_t)(data + size - p));
+		if (end == NULL)
+			end = data + size;
+		lineno++;
+		if (lineno == 1) {
+			split(p, (size_t)(end - p), &hdr, 0, NULL, 0);
+			t->ncols = hdr.n;
+			t->col = hdr.field;
+			free(hdr.flen);
+			continue;
+		}
+		if (end == p)
+			continue;
+		split(p, (size_t)(end - p), &t->rows[r], 1, t->col, t->ncols);
+		t->rows[r].lineno = lineno;
+		r++;
+	}
+	t->nrows = r;
+	/* The rows point into `data`; keep it alive through col[0]. */
+	return t;
+}
+
+void
+tsv_free(struct tsv *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows; i++) {
+		free(t->rows[i].field);
+		free(t->rows[i].flen);
+	}
+	free(t->rows);
+	if (t->ncols)
+		free(t->col[0]); /* the whole file's bytes start here */
+	free(t->col);
+	free(t->path);
+	free(t);
+}
+
+size_t
+tsv_col(const struct tsv *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->col[i], name) == 0)
+			return i;
+	die("vector file has no column ", name);
+	return 0;
+}
+
+const char *
+tsv_get(const struct tsv_row *row, size_t col)
+{
+	return col < row->n ? row->field[col] : "";
+}
+
+size_t
+tsv_len(const struct tsv_row *row, size_t col)
+{
+	return col < row->n ? row->flen[col] : 0;
+}
+
+void
+tlist_add(struct tlist *l, const char *name, void (*fn)(void **state),
+	  void *state)
+{
+	size_t len = strlen(name);
+	char *c;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->tests = realloc(l->tests, l->cap * sizeof(*l->tests));
+		l->names = realloc(l->names, l->cap * sizeof(*l->names));
+		if (l->tests == NULL || l->names == NULL)
+			die("out of memory", "");
+	}
+	l->names[l->n] = xmalloc(len + 1);
+	memcpy(l->names[l->n], name, len + 1);
+	/* keep TAP lines single and free of directives */
+	for (c = l->names[l->n]; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == '#')
+			*c = '?';
+	memset(&l->tests[l->n], 0, sizeof(l->tests[l->n]));
+	l->tests[l->n].name = l->names[l->n];
+	l->tests[l->n].test_func = fn;
+	l->tests[l->n].initial_state = state;
+	l->n++;
+}
+
+void
+tlist_add_tsv(struct tlist *l, const struct tsv *t, void (*fn)(void **state),
+	      int (*want)(const struct tsv *t, const struct tsv_row *row))
+{
+	const char *base = strrchr(t->path, '/');
+	char name[128];
+	size_t i;
+
+	base = base ? base + 1 : t->path;
+	for (i = 0; i < t->nrows; i++) {
+		if (want && !want(t, &t->rows[i]))
+			continue;
+		snprintf(name, sizeof(name), "%s:%u %.60s", base,
+			 t->rows[i].lineno, tsv_get(&t->rows[i], 0));
+		tlist_add(l, name, fn, &t->rows[i]);
+	}
+}
+
+int
+tlist_run(struct tlist *l, const char *group)
+{
+	size_t i;
+	int rc;
+
+	rc = _cmocka_run_group_tests(group, l->tests, l->n, NULL, NULL);
+	for (i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	free(l->tests);
+	l->n = l->cap = 0;
+	l->names = NULL;
+	l->tests = NULL;
+	return rc;
+}
