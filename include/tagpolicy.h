@@ -129,7 +129,7 @@ int tp_error_set_at(struct tp_error *err, int code, const char *file,
 		    unsigned line, unsigned column, const char *fmt, ...)
 	TP_PRINTF(6, 7);
 int tp_error_vset(struct tp_error *err, int code, const char *fmt,
-		  va_list ap);
+		  va_list ap) TP_PRINTF(3, 0);
 
 /* Sets the hint if none is set yet; the error itself is untouched. */
 void tp_error_hint(struct tp_error *err, const char *fmt, ...)
@@ -166,7 +166,8 @@ int tp_buf_put(struct tp_buf *b, const void *data, size_t len);
 int tp_buf_puts(struct tp_buf *b, const char *s);
 int tp_buf_putc(struct tp_buf *b, int c);
 int tp_buf_printf(struct tp_buf *b, const char *fmt, ...) TP_PRINTF(2, 3);
-int tp_buf_vprintf(struct tp_buf *b, const char *fmt, va_list ap);
+int tp_buf_vprintf(struct tp_buf *b, const char *fmt, va_list ap)
+	TP_PRINTF(2, 0);
 /* Keeps the memory; len becomes 0 (or `len` for truncate). */
 void tp_buf_clear(struct tp_buf *b);
 void tp_buf_truncate(struct tp_buf *b, size_t len);

@@ -41,6 +41,9 @@ cli_sgr(int on, const char *code)
 	return on ? code : "";
 }
 
+static void vsay(struct cli *cli, const char *label, const char *color,
+		 const char *fmt, va_list ap) TP_PRINTF(4, 0);
+
 static void
 vsay(struct cli *cli, const char *label, const char *color, const char *fmt,
      va_list ap)
