@@ -4,7 +4,8 @@
 #   1. an out-of-tree build in build/ and `make check`;
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer in
 #      build-san/ (--enable-sanitizers --enable-werror);
-#   3. `make distcheck` (skipped with TP_NO_DISTCHECK=1).
+#   3. a clang build with warnings as errors;
+#   4. `make distcheck` (skipped with TP_NO_DISTCHECK=1).
 #
 # It ends with one line: "N passed, N failed, N skipped" (the counts of the
 # first run; a failure in a later run counts as failed too).
@@ -52,7 +53,23 @@ echo "ASan+UBSan build: $1 passed, $2 failed, $3 skipped"
 failed=$((failed + $2))
 test "$2" -eq 0 || cat build-san/test-suite.log | tail -n 80
 
-# 3. distcheck
+# 3. clang, warnings as errors (build only: the suite ran twice above)
+if command -v clang >/dev/null 2>&1
+then
+	mkdir -p build-clang
+	if (cd build-clang && { test -f Makefile ||
+		CC=clang ../configure --enable-werror >/dev/null; } &&
+		make -j"$jobs" >make.log 2>&1)
+	then
+		echo "clang -Werror build: passed"
+	else
+		echo "clang -Werror build: FAILED"
+		tail -n 40 build-clang/make.log
+		failed=$((failed + 1))
+	fi
+fi
+
+# 4. distcheck
 if test "${TP_NO_DISTCHECK:-0}" != 1
 then
 	if (cd build && make -j"$jobs" distcheck >distcheck.log 2>&1)
