@@ -117,24 +117,12 @@ tp_json_str(struct tp_buf *out, const char *s, size_t len)
 		k = 2;
 		switch (c) {
 		case '"':
-		case '\\':
-			esc[1] = (char)c;
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
+		case '\\': esc[1] = (char)c; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
 		default:
 			esc[1] = 'u';
 			esc[2] = '0';
@@ -189,7 +177,8 @@ scan_number(const char *s, size_t len, const char **what)
 		if (i < len && (s[i] == '+' || s[i] == '-'))
 			i++;
 		if (i >= len || s[i] < '0' || s[i] > '9') {
-			*what = "invalid number: digit expected in the exponent";
+			*what = "invalid number: digit expected in the "
+				"exponent";
 			return 0;
 		}
 		while (i < len && s[i] >= '0' && s[i] <= '9')
@@ -294,8 +283,7 @@ jw_end(struct tp_json_w *w, char kind)
 		return w->error;
 	if (w->depth == 0 || w->kind[w->depth] != kind || w->after_key)
 		return jw_fail(w, TP_ERROR);
-	if (w->pretty && !w->first[w->depth] &&
-	    jw_newline(w, w->depth - 1) < 0)
+	if (w->pretty && !w->first[w->depth] && jw_newline(w, w->depth - 1) < 0)
 		return w->error;
 	if (jw_put(w, &close, 1) < 0)
 		return w->error;
@@ -415,12 +403,12 @@ tp_jw_number(struct tp_json_w *w, const char *text, size_t len)
 struct tp_json {
 	enum tp_json_type type;
 	unsigned line;
-	const char *key;        /* member name, when in an object */
+	const char *key; /* member name, when in an object */
 	size_t key_len;
-	const char *str;        /* string bytes or number text */
-	size_t len;             /* their length, or the number of kids */
-	struct tp_json **kids;  /* elements or members */
-	struct tp_json *next;   /* next sibling, while parsing */
+	const char *str; /* string bytes or number text */
+	size_t len; /* their length, or the number of kids */
+	struct tp_json **kids; /* elements or members */
+	struct tp_json *next; /* next sibling, while parsing */
 };
 
 struct chunk {
@@ -447,8 +435,7 @@ struct parser {
 };
 
 static int
-p_fail(struct parser *p, const char *at, const char *fmt, ...)
-	TP_PRINTF(3, 4);
+p_fail(struct parser *p, const char *at, const char *fmt, ...) TP_PRINTF(3, 4);
 
 /* Reports WHAT at `at`; lines and columns are worked out only here. */
 static int
@@ -495,9 +482,10 @@ p_alloc(struct parser *p, size_t size, size_t align)
 	if (csize < size)
 		csize = size;
 	if (csize > d->max_mem || d->mem > d->max_mem - csize) {
-		tp_error_set(p->err, TP_ENOMEM,
-			     "JSON document needs more than %zu bytes of memory",
-			     d->max_mem);
+		tp_error_set(
+			p->err, TP_ENOMEM,
+			"JSON document needs more than %zu bytes of memory",
+			d->max_mem);
 		return NULL;
 	}
 	c = malloc(sizeof(*c) + csize);
@@ -538,9 +526,7 @@ p_space(struct parser *p)
 			/* fall through */
 		case ' ':
 		case '\t':
-		case '\r':
-			p->p++;
-			continue;
+		case '\r': p->p++; continue;
 		}
 		break;
 	}
@@ -557,9 +543,10 @@ p_unexpected(struct parser *p, const char *expected)
 		return p_fail(p, p->p, "unexpected end of input, expected %s",
 			      expected);
 	if (*u < 0x20 || *u == 0x7f)
-		return p_fail(p, p->p,
-			      "unexpected control character U+%04X, "
-			      "expected %s", (unsigned)*u, expected);
+		return p_fail(
+			p, p->p,
+			"unexpected control character U+%04X, expected %s",
+			(unsigned)*u, expected);
 	k = utf8_seq(u, (size_t)(p->end - p->p), &bad);
 	if (k == 0)
 		return p_fail(p, p->p, "unexpected byte 0x%02x, expected %s",
@@ -633,9 +620,10 @@ p_string(struct parser *p, const char **out, size_t *outlen)
 			continue;
 		}
 		if ((unsigned char)*q < 0x20)
-			return p_fail(p, q,
-				      "unescaped control character U+%04X in "
-				      "string", (unsigned)(unsigned char)*q);
+			return p_fail(
+				p, q,
+				"unescaped control character U+%04X in string",
+				(unsigned)(unsigned char)*q);
 		q++;
 	}
 	if (q >= p->end)
@@ -655,29 +643,19 @@ p_string(struct parser *p, const char **out, size_t *outlen)
 		switch (*q) {
 		case '"':
 		case '\\':
-		case '/':
-			*o++ = *q;
-			break;
-		case 'b':
-			*o++ = '\b';
-			break;
-		case 'f':
-			*o++ = '\f';
-			break;
-		case 'n':
-			*o++ = '\n';
-			break;
-		case 'r':
-			*o++ = '\r';
-			break;
-		case 't':
-			*o++ = '\t';
-			break;
+		case '/': *o++ = *q; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
 		case 'u':
 			cp = hex4(q + 1, (size_t)(e - q - 1));
 			if (cp < 0)
-				return p_fail(p, bs, "invalid escape: '\\u' "
-					      "needs 4 hex digits");
+				return p_fail(
+					p, bs,
+					"invalid escape: '\\u' needs 4 hex "
+					"digits");
 			q += 4;
 			if (cp >= 0xd800 && cp <= 0xdbff && e - q >= 7 &&
 			    q[1] == '\\' && q[2] == 'u') {
@@ -782,8 +760,8 @@ p_object(struct parser *p, struct tp_json *v, int depth)
 	}
 	for (;;) {
 		if (p->p >= p->end || *p->p != '"')
-			return p_unexpected(p, n ? "a member name" :
-					    "a member name or '}'");
+			return p_unexpected(p, n ? "a member name"
+						 : "a member name or '}'");
 		kid = p_node(p);
 		if (kid == NULL)
 			return TP_ENOMEM;
@@ -878,8 +856,9 @@ p_value(struct parser *p, struct tp_json *v, int depth)
 	case '{':
 	case '[':
 		if (depth >= TP_JSON_MAX_DEPTH)
-			return p_fail(p, p->p, "nesting too deep (more than %d "
-				      "levels)", TP_JSON_MAX_DEPTH);
+			return p_fail(p, p->p,
+				      "nesting too deep (more than %d levels)",
+				      TP_JSON_MAX_DEPTH);
 		if (*p->p == '{')
 			return p_object(p, v, depth + 1);
 		return p_array(p, v, depth + 1);
@@ -887,11 +866,17 @@ p_value(struct parser *p, struct tp_json *v, int depth)
 		v->type = TP_JSON_STRING;
 		return p_string(p, &v->str, &v->len);
 	case '-':
-	case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		return p_number(p, v);
-	default:
-		return p_literal(p, v);
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9': return p_number(p, v);
+	default: return p_literal(p, v);
 	}
 }
 
@@ -921,8 +906,8 @@ tp_json_parse_max(struct tp_json **out, const char *s, size_t len,
 	if (rc == 0) {
 		p_space(&p);
 		if (p.p < p.end)
-			rc = p_fail(&p, p.p, "trailing data after the JSON "
-				    "value");
+			rc = p_fail(&p, p.p,
+				    "trailing data after the JSON value");
 	}
 	if (rc < 0) {
 		tp_error_set(err, local.code ? local.code : rc, "%s",
@@ -1052,16 +1037,11 @@ tp_jw_value(struct tp_json_w *w, const struct tp_json *v)
 	size_t i;
 
 	switch (tp_json_type(v)) {
-	case TP_JSON_NULL:
-		return tp_jw_null(w);
-	case TP_JSON_FALSE:
-		return tp_jw_bool(w, 0);
-	case TP_JSON_TRUE:
-		return tp_jw_bool(w, 1);
-	case TP_JSON_NUMBER:
-		return tp_jw_number(w, v->str, v->len);
-	case TP_JSON_STRING:
-		return tp_jw_strn(w, v->str, v->len);
+	case TP_JSON_NULL: return tp_jw_null(w);
+	case TP_JSON_FALSE: return tp_jw_bool(w, 0);
+	case TP_JSON_TRUE: return tp_jw_bool(w, 1);
+	case TP_JSON_NUMBER: return tp_jw_number(w, v->str, v->len);
+	case TP_JSON_STRING: return tp_jw_strn(w, v->str, v->len);
 	case TP_JSON_ARRAY:
 		if (tp_jw_arr_begin(w) < 0)
 			return w->error;
@@ -1079,7 +1059,6 @@ tp_jw_value(struct tp_json_w *w, const struct tp_json *v)
 				return w->error;
 		}
 		return tp_jw_obj_end(w);
-	default:
-		return jw_fail(w, TP_ERROR);
+	default: return jw_fail(w, TP_ERROR);
 	}
 }

@@ -26,19 +26,29 @@ is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+#define ONES ((uint64_t)0x0101010101010101)
+#define HIGHS ((uint64_t)0x8080808080808080)
+
+/* Most items are short ASCII: look at eight bytes at a time. */
 static const char *
 item_problem(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned char high = 0;
-	size_t i;
+	uint64_t w, high = 0;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++) {
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if ((w - ONES) & ~w & HIGHS)
+			return TP_ITEM_NUL;
+		high |= w;
+	}
+	for (; i < len; i++) {
 		if (p[i] == 0)
 			return TP_ITEM_NUL;
 		high |= p[i];
 	}
-	if ((high & 0x80) && !tp_json_utf8_valid(s, len))
+	if ((high & HIGHS) && !tp_json_utf8_valid(s, len))
 		return TP_ITEM_UTF8;
 	return NULL;
 }
@@ -103,28 +113,20 @@ static const char *
 type_name(enum tp_json_type t)
 {
 	switch (t) {
-	case TP_JSON_NULL:
-		return "null";
+	case TP_JSON_NULL: return "null";
 	case TP_JSON_FALSE:
-	case TP_JSON_TRUE:
-		return "a boolean";
-	case TP_JSON_NUMBER:
-		return "a number";
-	case TP_JSON_STRING:
-		return "a string";
-	case TP_JSON_ARRAY:
-		return "an array";
-	case TP_JSON_OBJECT:
-		return "an object";
-	default:
-		return "missing";
+	case TP_JSON_TRUE: return "a boolean";
+	case TP_JSON_NUMBER: return "a number";
+	case TP_JSON_STRING: return "a string";
+	case TP_JSON_ARRAY: return "an array";
+	case TP_JSON_OBJECT: return "an object";
+	default: return "missing";
 	}
 }
 
 /* The first of two spellings that the object has. */
 static const struct tp_json *
-get2(const struct tp_json *obj, const char *a, const char *b,
-     const char **key)
+get2(const struct tp_json *obj, const char *a, const char *b, const char **key)
 {
 	const struct tp_json *v = tp_json_get(obj, a);
 
@@ -136,8 +138,9 @@ get2(const struct tp_json *obj, const char *a, const char *b,
 	return v;
 }
 
+/* The JSON text is the `len` bytes from `off` (after a byte order mark). */
 static int
-list_json(struct tp_list *l, size_t len, struct tp_error *err)
+list_json(struct tp_list *l, size_t off, size_t len, struct tp_error *err)
 {
 	const struct tp_json *root, *name, *tags, *res, *el, *next;
 	const char *key, *s;
@@ -147,7 +150,7 @@ list_json(struct tp_list *l, size_t len, struct tp_error *err)
 
 	tp_error_init(&jerr);
 	l->json = 1;
-	rc = tp_json_parse(&l->doc, l->data, len, &jerr);
+	rc = tp_json_parse(&l->doc, l->data + off, len - off, &jerr);
 	if (rc < 0) {
 		if (rc == TP_EINVAL)
 			return tp_error_set(err, rc, "invalid JSON: %s",
@@ -164,30 +167,30 @@ list_json(struct tp_list *l, size_t len, struct tp_error *err)
 		l->repository = tp_json_string(name, NULL);
 	else if (name && tp_json_type(name) != TP_JSON_NULL)
 		return tp_error_set(err, TP_EINVAL,
-				    "JSON input: '%s' is %s, not a string",
-				    key, type_name(tp_json_type(name)));
+				    "JSON input: '%s' is %s, not a string", key,
+				    type_name(tp_json_type(name)));
 
 	tags = get2(root, "tags", "Tags", &key);
 	if (tags) {
 		if (tp_json_type(tags) == TP_JSON_NULL)
 			return 0;
 		if (tp_json_type(tags) != TP_JSON_ARRAY)
-			return tp_error_set(err, TP_EINVAL,
-					    "JSON input: '%s' is %s, not an "
-					    "array", key,
-					    type_name(tp_json_type(tags)));
+			return tp_error_set(
+				err, TP_EINVAL,
+				"JSON input: '%s' is %s, not an array", key,
+				type_name(tp_json_type(tags)));
 		for (i = 0; i < tp_json_len(tags); i++) {
 			el = tp_json_at(tags, i);
 			s = tp_json_string(el, &slen);
 			if (s == NULL)
-				return tp_error_set(err, TP_EINVAL,
-						    "JSON input: '%s' element "
-						    "%zu (line %u) is %s, not "
-						    "a string", key, i + 1,
-						    tp_json_line(el),
-						    type_name(tp_json_type(el)));
-			if (list_push(l, &cap, s, slen, tp_json_line(el),
-				      err) < 0)
+				return tp_error_set(
+					err, TP_EINVAL,
+					"JSON input: '%s' element %zu "
+					"(line %u) is %s, not a string",
+					key, i + 1, tp_json_line(el),
+					type_name(tp_json_type(el)));
+			if (list_push(l, &cap, s, slen, tp_json_line(el), err) <
+			    0)
 				return TP_ENOMEM;
 		}
 		return 0;
@@ -195,13 +198,14 @@ list_json(struct tp_list *l, size_t len, struct tp_error *err)
 
 	res = tp_json_get(root, "results");
 	if (res == NULL)
-		return tp_error_set(err, TP_EINVAL, "JSON input has neither "
-				    "'tags' nor 'results'");
+		return tp_error_set(
+			err, TP_EINVAL,
+			"JSON input has neither 'tags' nor 'results'");
 	if (tp_json_type(res) == TP_JSON_NULL)
 		return 0;
 	if (tp_json_type(res) != TP_JSON_ARRAY)
-		return tp_error_set(err, TP_EINVAL, "JSON input: 'results' is "
-				    "%s, not an array",
+		return tp_error_set(err, TP_EINVAL,
+				    "JSON input: 'results' is %s, not an array",
 				    type_name(tp_json_type(res)));
 	next = tp_json_get(root, "next");
 	if (tp_json_string(next, &slen) && slen > 0)
@@ -225,16 +229,16 @@ list_json(struct tp_list *l, size_t len, struct tp_error *err)
 static int
 list_build(struct tp_list *l, size_t len, struct tp_error *err)
 {
-	size_t i = 0;
+	size_t i = 0, bom = 0;
 
 	l->data[len] = '\0';
 	if (len >= 3 && memcmp(l->data, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	while (i < len && (is_space((unsigned char)l->data[i]) ||
-			   l->data[i] == '\n'))
+		i = bom = 3;
+	while (i < len &&
+	       (is_space((unsigned char)l->data[i]) || l->data[i] == '\n'))
 		i++;
 	if (i < len && l->data[i] == '{')
-		return list_json(l, len, err);
+		return list_json(l, bom, len, err);
 	return list_lines(l, l->data, len, err);
 }
 
@@ -298,8 +302,8 @@ size_text(char *buf, size_t size, size_t n)
 }
 
 int
-tp_list_read_fd_max(struct tp_list **out, int fd, const char *name,
-		    size_t max, struct tp_error *err)
+tp_list_read_fd_max(struct tp_list **out, int fd, const char *name, size_t max,
+		    struct tp_error *err)
 {
 	struct tp_list *l = NULL;
 	struct tp_error perr;
@@ -318,8 +322,8 @@ tp_list_read_fd_max(struct tp_list **out, int fd, const char *name,
 	subject(subj, sizeof(subj), name);
 	/* a regular file is read with one buffer of the right size */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 :
-						    max + 1;
+		cap = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1
+						  : max + 1;
 	if (cap > max + 1)
 		cap = max + 1;
 	/* `cap` bytes of data plus one for the terminating NUL */
@@ -390,8 +394,7 @@ tp_list_read_fd(struct tp_list **out, int fd, const char *name,
 }
 
 int
-tp_list_read_path(struct tp_list **out, const char *path,
-		  struct tp_error *err)
+tp_list_read_path(struct tp_list **out, const char *path, struct tp_error *err)
 {
 	int fd, rc;
 

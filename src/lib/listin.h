@@ -8,7 +8,7 @@
 
 #include "tagpolicy.h"
 
-/* Reasons in tp_item.problem (compare the pointers or the text). */
+/* Reasons in tp_item.problem (compare the text: strcmp). */
 #define TP_ITEM_NUL "contains a NUL byte"
 #define TP_ITEM_UTF8 "invalid UTF-8"
 
@@ -42,7 +42,8 @@ struct tp_item {
  * ({"name"|"Repository": "...", "tags"|"Tags": [...]}) and Docker Hub's
  * tag listing ({"results": [{"name": "..."}, ...]}).  Each tag string is
  * one item, as written (no trimming, no skipping); `tags: null` (an empty
- * repository) gives no items.
+ * repository) gives no items.  "tags"/"Tags" wins over "results"; other
+ * members are ignored.
  */
 struct tp_list {
 	struct tp_item *items;
@@ -94,8 +95,8 @@ int tp_list_read_fd_max(struct tp_list **out, int fd, const char *name,
  * TP_EIO "cannot open 'PATH': <strerror>" when it cannot be opened; then
  * as tp_list_read_fd().
  */
-int tp_list_read_path(struct tp_list **out, const char *path,
-		      struct tp_error *err);
+int
+tp_list_read_path(struct tp_list **out, const char *path, struct tp_error *err);
 
 void tp_list_free(struct tp_list *list);
 
