@@ -22,59 +22,6 @@
 #define TP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define TP_PRINTF(f, a)
-/* ------------------------------------------------------------------ */
-/* policy: loading, inspecting and printing the tagging policy         */
-/* ------------------------------------------------------------------ */
-
-/* A loaded, compiled, immutable policy (see src/lib/policy.h). */
-struct tp_policy;
-
-/*
- * Loads the policy file at `path`, resolving `extends` (presets by name,
- * or paths relative to the file).  Every problem is TP_EPOLICY (or
- * TP_EREGEX) with file, line and column set in `err`, except a file that
- * cannot be read: TP_EIO.
- */
-int tp_policy_load_file(struct tp_policy **out, const char *path,
-			struct tp_error *err);
-
-/*
- * Loads a policy from memory; `name` is used in messages and `basedir`
- * (may be NULL: the current folder) resolves relative `extends` paths.
- */
-int tp_policy_load_buffer(struct tp_policy **out, const char *name,
-			  const char *data, size_t len, const char *basedir,
-			  struct tp_error *err);
-
-/* The built-in default policy (used when no file is found). */
-int tp_policy_load_default(struct tp_policy **out, struct tp_error *err);
-
-void tp_policy_free(struct tp_policy *p);
-
-/* "built-in default" or the path of the file the policy was loaded from. */
-const char *tp_policy_origin(const struct tp_policy *p);
-
-/*
- * Finds the policy file of a folder: `.tagpolicy.yml` or `.tagpolicy.yaml`
- * in `dir`.  Sets *out to a malloc'd path, or to NULL when neither exists
- * (returns 0 then).  Both present is TP_EPOLICY.
- */
-int tp_policy_locate(char **out, const char *dir, struct tp_error *err);
-
-/* The text of a built-in preset; NULL when there is no such preset. */
-const char *tp_preset_text(const char *name, size_t *len);
-/* The names of the built-in presets, NULL-terminated. */
-const char *const *tp_preset_names(void);
-
-enum tp_dump_format {
-	TP_DUMP_YAML,
-	TP_DUMP_JSON
-};
-
-/* Appends the effective policy (presets resolved, defaults filled in). */
-int tp_policy_dump(struct tp_buf *out, const struct tp_policy *p,
-		   enum tp_dump_format fmt, struct tp_error *err);
-
 #endif
 
 /* ------------------------------------------------------------------ */

@@ -124,6 +124,22 @@ void cli_oom(void);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 
+/*
+ * Loads the policy the command uses (lookup.c): -p FILE, $TAGPOLICY_CONFIG,
+ * .tagpolicy.yml or .tagpolicy.yaml at the top of the working tree (the
+ * current folder outside one), else the built-in default.  Returns 0, or
+ * reports the problem and returns the exit status (2 for a bad or missing
+ * named file, 3 for an unreadable found one).
+ */
+int cli_load_policy(struct cli *cli, struct tp_policy **out);
+
+/*
+ * The top-level folder of the working tree around the current folder: the
+ * nearest folder upwards that holds a `.git` entry (a folder, or a file as
+ * in worktrees and submodules).  A malloc'd path, or NULL outside one.
+ */
+char *cli_worktree_top(void);
+
 /* Commands: cmd_<name>.c each define one. */
 struct cli_cmd {
 	const char *name;
@@ -131,7 +147,11 @@ struct cli_cmd {
 	const char *summary;
 };
 
+int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_compare(struct cli *cli, int argc, char **argv);
+int cmd_current(struct cli *cli, int argc, char **argv);
+int cmd_next(struct cli *cli, int argc, char **argv);
+int cmd_policy(struct cli *cli, int argc, char **argv);
 int cmd_sort(struct cli *cli, int argc, char **argv);
 
 #endif

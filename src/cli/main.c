@@ -9,7 +9,11 @@
 #include "cli.h"
 
 static const struct cli_cmd commands[] = {
+	{ "check", cmd_check, "lint tags against the policy" },
 	{ "compare", cmd_compare, "compare two versions by SemVer precedence" },
+	{ "current", cmd_current, "print the current release tag" },
+	{ "next", cmd_next, "compute (and optionally tag) the next release" },
+	{ "policy", cmd_policy, "show, validate or start the policy" },
 	{ "sort", cmd_sort, "order versions by SemVer 2.0.0 precedence" },
 };
 

@@ -173,7 +173,9 @@ struct tp_policy {
 	unsigned prerelease_start;          /* 1 */
 
 	int calver;                 /* bump.scheme: calver */
-	struct tp_bump_map bump;
+	struct tp_bump_map bump;    /* bump.types borrows the two below */
+	struct tp_bump_type *bump_types; /* owned: the map's type array */
+	char **bump_names;               /* owned: the names in it */
 
 	struct tp_component *components;
 	size_t ncomponents;

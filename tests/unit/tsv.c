@@ -1,6 +1,7 @@
 /*
  * tsv.c: test-vector reader for the unit tests.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,7 +242,7 @@ tsv_len(const struct tsv_row *row, size_t col)
 
 void
 tlist_add(struct tlist *l, const char *name, void (*fn)(void **state),
-	  void *state)
+	  const void *state)
 {
 	size_t len = strlen(name);
 	char *c;
@@ -262,7 +263,8 @@ tlist_add(struct tlist *l, const char *name, void (*fn)(void **state),
 	memset(&l->tests[l->n], 0, sizeof(l->tests[l->n]));
 	l->tests[l->n].name = l->names[l->n];
 	l->tests[l->n].test_func = fn;
-	l->tests[l->n].initial_state = state;
+	/* cmocka hands the state back as void *; tests treat it as const */
+	l->tests[l->n].initial_state = (void *)(uintptr_t)state;
 	l->n++;
 }
 

@@ -56,7 +56,7 @@ struct tlist {
 
 /* Adds one test; `name` is copied. */
 void tlist_add(struct tlist *l, const char *name, void (*fn)(void **state),
-	       void *state);
+	       const void *state);
 #define tlist_unit(l, fn) tlist_add((l), #fn, (fn), NULL)
 
 /*

@@ -1,0 +1,136 @@
+#!/bin/sh
+# check-bench.sh: `tagpolicy check -` on a million mixed tags, against the
+# floor of `grep -cP` with the SemVer regex and node-semver's valid() over
+# the same list.  Prints the median wall time of each over RUNS runs.
+#
+#   sh bench/check-bench.sh [TAGPOLICY]
+#
+# TAGPOLICY defaults to ./build/tagpolicy, then ./tagpolicy.  RUNS (default
+# 5) and TAGS (default 1000000) may be set in the environment.  node-semver
+# is installed into bench/node_modules with npm on first use (not part of
+# the repository); without node and npm that row is skipped.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+runs=${RUNS:-5}
+ntags=${TAGS:-1000000}
+tp=${1:-}
+if test -z "$tp"
+then
+	for c in "$top/build/tagpolicy" "$top/tagpolicy"
+	do
+		test -x "$c" && tp=$c && break
+	done
+fi
+if test -z "$tp" || ! test -x "$tp"
+then
+	echo "check-bench: no tagpolicy binary (build it, or pass its path)" >&2
+	exit 2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+list=$work/tags.txt
+
+# The list: the tag shapes of the built-in policy's image scope in
+# realistic proportions, plus about 10% that fail (a leading v, zero-padded
+# numbers, build metadata, branch names).  awk's generator is seeded, so a
+# machine makes the same list every time.
+awk -v n="$ntags" 'BEGIN {
+	srand(42)
+	split("rc beta alpha", pre, " ")
+	split("dev staging prod", env, " ")
+	for (i = 0; i < n; i++) {
+		r = rand()
+		M = int(rand() * 31); m = int(rand() * 100); p = int(rand() * 1000)
+		d = sprintf("2026%02d%02d", 1 + int(rand() * 10), 1 + int(rand() * 28))
+		if (r < 0.35)      t = M "." m "." p
+		else if (r < 0.50) t = M "." m "." p "-" pre[1 + int(rand() * 3)] "." (1 + int(rand() * 20))
+		else if (r < 0.60) t = sprintf("%d.%d.%d-%07x", M, m, p, int(rand() * 268435456))
+		else if (r < 0.68) t = "v" M "." m "." p "-" env[1 + int(rand() * 3)]
+		else if (r < 0.74) t = M "." m
+		else if (r < 0.78) t = M
+		else if (r < 0.84) t = d
+		else if (r < 0.88) t = "prod-" d
+		else if (r < 0.90) t = "latest"
+		else if (r < 0.94) t = "v" M "." m "." p
+		else if (r < 0.96) t = M "." m "." p "+build." int(rand() * 1000)
+		else if (r < 0.98) t = sprintf("%02d.%d.%d", M, m, p)
+		else               t = sprintf("feature-%x", int(rand() * 1048576))
+		print t
+	}
+}' >"$list"
+
+semver_re='^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$'
+
+node_ok=0
+if command -v node >/dev/null && command -v npm >/dev/null
+then
+	if ! test -d "$here/node_modules/semver"
+	then
+		npm install --silent --no-save --no-package-lock \
+			--prefix "$here" semver >/dev/null 2>&1
+	fi
+	test -d "$here/node_modules/semver" && node_ok=1
+fi
+cat >"$work/valid.js" <<'EOF'
+const semver = require(process.argv[2]);
+const lines = require('fs').readFileSync(process.argv[3], 'latin1')
+	.split('\n');
+let n = 0;
+for (const l of lines)
+	if (l !== '' && semver.valid(l) !== null)
+		n++;
+console.log(n);
+EOF
+
+# Wall time of one run of "$@" in milliseconds.
+ms () {
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+
+median () {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2]
+		else print int((v[NR / 2] + v[NR / 2 + 1]) / 2)
+	}'
+}
+
+bench () {
+	name=$1
+	shift
+	i=0
+	: >"$work/times"
+	while test $i -lt "$runs"
+	do
+		ms "$@" >>"$work/times"
+		i=$((i + 1))
+	done
+	printf '%-44s %6s ms  (runs: %s)\n' "$name" \
+		"$(median <"$work/times")" "$(tr '\n' ' ' <"$work/times")"
+}
+
+run_check () { "$tp" check - <"$list" | cat >/dev/null; }
+run_check_q () { "$tp" -q check - <"$list" | cat >/dev/null; }
+run_check_json () { "$tp" check --format json - <"$list" | cat >/dev/null; }
+run_grep () { grep -cP "$semver_re" "$list" | cat >/dev/null; }
+run_node () { node "$work/valid.js" "$here/node_modules/semver" "$list"; }
+
+echo "tags: $(wc -l <"$list") ($(wc -c <"$list") bytes); runs: $runs;" \
+	"binary: $tp"
+echo "grep -cP counts $(grep -cP "$semver_re" "$list") SemVer lines;" \
+	"check: $("$tp" -q check - <"$list" | tail -n 1)"
+bench "grep -cP SEMVER_RE list | cat" run_grep
+bench "tagpolicy check - <list | cat" run_check
+bench "tagpolicy -q check - <list | cat" run_check_q
+bench "tagpolicy check --format json - <list | cat" run_check_json
+if test $node_ok = 1
+then
+	echo "node-semver $(node -p "require('$here/node_modules/semver/package.json').version") valid(): $(run_node) valid"
+	bench "node valid.js (node-semver valid())" run_node
+else
+	echo "node-semver: skipped (no node or npm, or the install failed)"
+fi

@@ -1,0 +1,13 @@
+/*
+ * monotonic: a new release is greater than every release tag in its own history.
+ */
+#include "rule.h"
+
+const struct tp_rule_desc tp_rule_monotonic = {
+	.id = "monotonic",
+	.summary = "a new release is greater than every release tag in its own history",
+	.flags = TP_RULE_GIT | TP_RULE_HOOK,
+	.default_level = { [TP_SCOPE_GIT] = TP_LEVEL_ERROR,
+			   [TP_SCOPE_IMAGE] = TP_LEVEL_ERROR },
+	.opt = TP_ROPT_NONE,
+};

@@ -1,0 +1,520 @@
+/*
+ * cmd_check.c: `tagpolicy check` lints tags, image references, an input
+ * list or every tag of the repository against the policy.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "history.h"
+#include "json.h"
+#include "lint.h"
+#include "listin.h"
+
+/* Text output is written out in pieces of about this size. */
+#define FLUSH_AT ((size_t)1 << 16)
+
+struct check_opts {
+	const char *scope;
+	const char *kind;
+	const char *format;
+	int strict;
+	int git;
+	int from_stdin;
+};
+
+static const struct cli_opt options[] = {
+	{ CLI_OPT_STRING, "scope", 0, "SCOPE",
+	  "check the tags as git tags or image tags (default: the policy's "
+	  "check.default-scope)",
+	  offsetof(struct check_opts, scope), "git|image" },
+	{ CLI_OPT_STRING, "kind", 0, "NAME", "every tag must be of kind NAME",
+	  offsetof(struct check_opts, kind), NULL },
+	{ CLI_OPT_FLAG, "strict", 0, NULL, "warnings fail too",
+	  offsetof(struct check_opts, strict), NULL },
+	{ CLI_OPT_STRING, "format", 0, "FORMAT", "text (default) or json",
+	  offsetof(struct check_opts, format), "text|json" },
+	{ CLI_OPT_FLAG, "git", 0, NULL,
+	  "check every tag of the repository (scope git)",
+	  offsetof(struct check_opts, git), NULL },
+	{ CLI_OPT_FLAG, "stdin", 0, NULL,
+	  "read tags from standard input (as '-')",
+	  offsetof(struct check_opts, from_stdin), NULL },
+	CLI_OPT_END_MARK
+};
+
+static const struct cli_usage usage = {
+	"check",
+	"check [--scope git|image] [--kind NAME] [--strict] "
+	"[--format text|json] TAG|REF...\n"
+	"check [OPTIONS] -\n"
+	"check [OPTIONS] --git",
+	"Lints tags against the policy: each tag must match a kind of its\n"
+	"scope and pass the policy's rules.  An argument with '/', ':' or '@'\n"
+	"is a full image reference (unless the scope is git); its name is\n"
+	"checked against the reference grammar and its tag in scope image.\n"
+	"'-' (or no argument) reads a list from standard input: one tag a\n"
+	"line, or a registry's JSON tag listing.  --git checks every tag of\n"
+	"the repository.  Prints one line a finding (or 'ok' for a clean tag),\n"
+	"the set problems, and a summary.  Exit 0 when everything passed,\n"
+	"1 when a tag failed or a set rule found an error, 2 for a usage or\n"
+	"policy error, 3 when the repository cannot be read.",
+	options, 0
+};
+
+/* ------------------------------------------------------------------ */
+/* Text output                                                         */
+/* ------------------------------------------------------------------ */
+
+#define SGR_RESET "\033[m"
+#define SGR_OK "\033[32m"
+#define SGR_ERROR "\033[1;31m"
+#define SGR_WARNING "\033[1;33m"
+#define SGR_DIM "\033[2m"
+
+/* Length of the UTF-8 sequence at s[0..n), or 0 when it is not one. */
+static size_t
+utf8_seq(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t k;
+
+	k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+	if (k == 0 || k > n || c > 0xF4)
+		return 0;
+	return tp_json_utf8_valid(s, k) ? k : 0;
+}
+
+/*
+ * The text as a terminal may show it: control characters, DEL and bytes
+ * that are not UTF-8 as \xHH, a backslash as itself.
+ */
+static void
+put_shown(struct tp_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, k;
+	unsigned char c;
+
+	while (i < n) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7F) {
+			k = i;
+			while (i < n && (unsigned char)s[i] >= 0x20 &&
+			       (unsigned char)s[i] < 0x7F)
+				i++;
+			if (tp_buf_put(b, s + k, i - k) < 0)
+				cli_oom();
+			continue;
+		}
+		k = c >= 0x80 ? utf8_seq(s + i, n - i) : 0;
+		if (k > 0) {
+			if (tp_buf_put(b, s + i, k) < 0)
+				cli_oom();
+			i += k;
+			continue;
+		}
+		if (tp_buf_printf(b, "\\x%02x", c) < 0)
+			cli_oom();
+		i++;
+	}
+}
+
+static void
+put_n(struct tp_buf *b, const char *s, size_t n)
+{
+	if (tp_buf_put(b, s, n) < 0)
+		cli_oom();
+}
+
+static void
+put(struct tp_buf *b, const char *s)
+{
+	put_n(b, s, strlen(s));
+}
+
+/* A string literal, without strlen: the writer runs a million times. */
+#define PUTL(b, lit) put_n((b), (lit), sizeof(lit) - 1)
+
+static void
+put_level(struct tp_buf *b, int color, const char *word, const char *sgr)
+{
+	size_t n = strlen(word);
+
+	/* right-aligned under "warning" */
+	put_n(b, "       ", sizeof("warning") - 1 - n);
+	if (color)
+		put(b, sgr);
+	put_n(b, word, n);
+	PUTL(b, ":");
+	if (color)
+		PUTL(b, SGR_RESET);
+	PUTL(b, " ");
+}
+
+static const char *
+scope_name(enum tp_scope s)
+{
+	return s == TP_SCOPE_GIT ? "git" : "image";
+}
+
+/* "tag 'v1.2' (git): " */
+static void
+put_subject(struct tp_buf *b, const struct tp_tagres *t)
+{
+	put(b, t->is_ref ? "reference '" : "tag '");
+	put_shown(b, t->text, t->len);
+	PUTL(b, "' (");
+	put(b, scope_name(t->scope));
+	PUTL(b, "): ");
+}
+
+static void
+put_rule(struct tp_buf *b, int color, const char *rule)
+{
+	PUTL(b, " ");
+	put(b, cli_sgr(color, SGR_DIM));
+	PUTL(b, "[");
+	put(b, rule);
+	PUTL(b, "]");
+	put(b, cli_sgr(color, SGR_RESET));
+}
+
+/* Appends `n` bytes at *p when they are printable ASCII; 0 when not. */
+static int
+copy_plain(char **p, const char *end, const char *s, size_t n)
+{
+	size_t i;
+
+	if ((size_t)(end - *p) < n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7F)
+			return 0;
+		(*p)[i] = s[i];
+	}
+	*p += n;
+	return 1;
+}
+
+/*
+ * The line of a clean tag without colors, built in one piece: most lines
+ * are these, a million of them in a big list.  0 when the line needs the
+ * general path (escapes, colors, a long line).
+ */
+static int
+ok_line(struct tp_buf *b, const struct tp_tagres *t)
+{
+	char line[512], *p = line, *end = line + sizeof(line);
+	const char *head =
+		t->is_ref ? "     ok: reference '" : "     ok: tag '";
+	const char *scope =
+		t->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
+	size_t i;
+
+	if (t->kind == NULL || !copy_plain(&p, end, head, strlen(head)) ||
+	    !copy_plain(&p, end, t->text, t->len) ||
+	    !copy_plain(&p, end, scope, strlen(scope)) ||
+	    !copy_plain(&p, end, t->kind->name, strlen(t->kind->name)))
+		return 0;
+	for (i = 0; i < t->nfields; i++) {
+		const struct tp_fieldval *f = &t->fields[i];
+
+		if (!copy_plain(&p, end, i ? " " : " (", i ? 1 : 2) ||
+		    !copy_plain(&p, end, f->field->name,
+				strlen(f->field->name)) ||
+		    !copy_plain(&p, end, "=", 1) ||
+		    !copy_plain(&p, end, t->tag + f->off, f->len))
+			return 0;
+	}
+	if (!copy_plain(&p, end, t->nfields ? ")\n" : "\n", t->nfields ? 2 : 1))
+		return 0;
+	put_n(b, line, (size_t)(p - line));
+	return 1;
+}
+
+static void
+text_tag(struct tp_buf *b, const struct cli *cli, const struct tp_tagres *t)
+{
+	const struct tp_diag *d;
+	size_t i;
+	int color = cli->color_out;
+
+	if (t->diags == NULL) {
+		if (cli->quiet || (!color && ok_line(b, t)))
+			return;
+		put_level(b, color, "ok", SGR_OK);
+		put_subject(b, t);
+		if (t->kind == NULL) {
+			PUTL(b, "no tag to check");
+		} else {
+			put(b, t->kind->name);
+			for (i = 0; i < t->nfields; i++) {
+				put(b, i ? " " : " (");
+				put(b, t->fields[i].field->name);
+				PUTL(b, "=");
+				put_shown(b, t->tag + t->fields[i].off,
+					  t->fields[i].len);
+			}
+			if (t->nfields > 0)
+				PUTL(b, ")");
+		}
+		PUTL(b, "\n");
+		return;
+	}
+	for (d = t->diags; d != NULL; d = d->next) {
+		if (d->level == TP_LEVEL_ERROR)
+			put_level(b, color, "error", SGR_ERROR);
+		else
+			put_level(b, color, "warning", SGR_WARNING);
+		put_subject(b, t);
+		put_shown(b, d->message, strlen(d->message));
+		put_rule(b, color, d->rule);
+		if (d->suggestion != NULL) {
+			PUTL(b, "; did you mean '");
+			put_shown(b, d->suggestion, strlen(d->suggestion));
+			PUTL(b, "'?");
+		}
+		PUTL(b, "\n");
+	}
+}
+
+static void
+text_set(struct tp_buf *b, const struct cli *cli, const struct tp_setprob *s)
+{
+	size_t i;
+	int color = cli->color_out;
+
+	if (s->level == TP_LEVEL_ERROR)
+		put_level(b, color, "error", SGR_ERROR);
+	else
+		put_level(b, color, "warning", SGR_WARNING);
+	PUTL(b, "tags ");
+	for (i = 0; i < s->ntags; i++) {
+		put(b, i ? ", '" : "'");
+		put_shown(b, s->tags[i]->text, s->tags[i]->len);
+		PUTL(b, "'");
+	}
+	PUTL(b, " (");
+	put(b, scope_name(s->scope));
+	PUTL(b, "): ");
+	put_shown(b, s->message, strlen(s->message));
+	put_rule(b, color, s->rule);
+	PUTL(b, "\n");
+}
+
+static int
+text_output(struct cli *cli, const struct tp_lint *run)
+{
+	struct tp_buf b = TP_BUF_INIT;
+	const struct tp_setprob *s;
+	struct tp_lint_summary sum;
+	size_t i, n = tp_lint_count(run);
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		text_tag(&b, cli, tp_lint_at(run, i));
+		if (b.len >= FLUSH_AT) {
+			rc = cli_write_out(cli, &b);
+			tp_buf_clear(&b);
+		}
+	}
+	for (s = tp_lint_set_problems(run); s != NULL && rc == 0; s = s->next)
+		text_set(&b, cli, s);
+	tp_lint_summary(run, &sum);
+	if (tp_buf_printf(&b,
+			  "%zu checked, %zu passed, %zu failed, "
+			  "%zu warning%s\n",
+			  sum.checked, sum.passed, sum.failed, sum.warnings,
+			  sum.warnings == 1 ? "" : "s") < 0)
+		cli_oom();
+	if (rc == 0)
+		rc = cli_write_out(cli, &b);
+	tp_buf_release(&b);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Input                                                               */
+/* ------------------------------------------------------------------ */
+
+static int
+add(struct cli *cli, struct tp_lint *run, const struct tp_lint_input *in)
+{
+	struct tp_error err;
+
+	/* the record is only needed when adding fails (out of memory) */
+	if (tp_lint_add(run, in, NULL, NULL) == 0)
+		return 0;
+	tp_error_init(&err);
+	tp_error_set(&err, TP_ENOMEM, "out of memory");
+	return cli_fail(cli, &err);
+}
+
+static int
+add_stdin(struct cli *cli, struct tp_lint *run)
+{
+	struct tp_list *list = NULL;
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	struct tp_error err;
+	size_t i;
+	int rc = 0;
+
+	tp_error_init(&err);
+	if (tp_list_read_fd(&list, 0, "-", &err) < 0)
+		return cli_fail(cli, &err);
+	if (list->partial)
+		cli_warn(cli, "the listing says more pages follow; only the "
+			      "first page is checked");
+	for (i = 0; i < list->n && rc == 0; i++) {
+		in.text = list->items[i].text;
+		in.len = list->items[i].len;
+		in.line = list->items[i].line;
+		in.problem = list->items[i].problem;
+		rc = add(cli, run, &in);
+	}
+	tp_list_free(list);
+	return rc;
+}
+
+static int
+add_git(struct cli *cli, struct tp_lint *run)
+{
+	struct tp_history *h = NULL;
+	const struct tp_history_tag *tags;
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	struct tp_error err;
+	size_t n, i;
+	int rc = 0;
+
+	tp_error_init(&err);
+	if (tp_history_open(&h, NULL, 0, &err) < 0 ||
+	    tp_history_tags(&tags, &n, h, &err) < 0) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	in.scope = TP_SCOPE_GIT;
+	for (i = 0; i < n && rc == 0; i++) {
+		in.text = tags[i].name;
+		in.len = tags[i].name_len;
+		in.commit = tags[i].commit[0] ? tags[i].commit : NULL;
+		in.annotated = tags[i].annotated;
+		rc = add(cli, run, &in);
+	}
+done:
+	tp_history_free(h);
+	return rc;
+}
+
+static int
+add_all(struct cli *cli, struct tp_lint *run, const struct check_opts *o,
+	const struct cli_strv *ops)
+{
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	size_t i;
+	int rc = 0, stdin_done = 0;
+
+	if (o->git)
+		return add_git(cli, run);
+	for (i = 0; i < ops->n && rc == 0; i++) {
+		if (strcmp(ops->v[i], "-") == 0) {
+			rc = add_stdin(cli, run);
+			stdin_done = 1;
+			continue;
+		}
+		in.text = ops->v[i];
+		in.len = strlen(ops->v[i]);
+		rc = add(cli, run, &in);
+	}
+	if (rc == 0 && !stdin_done && (o->from_stdin || ops->n == 0))
+		rc = add_stdin(cli, run);
+	return rc;
+}
+
+static int
+check_usage(struct cli *cli, const struct check_opts *o,
+	    const struct cli_strv *ops)
+{
+	size_t i, dashes = 0;
+
+	for (i = 0; i < ops->n; i++)
+		dashes += strcmp(ops->v[i], "-") == 0;
+	if (o->git && (ops->n > 0 || o->from_stdin))
+		return cli_usage_error(
+			cli, &usage,
+			"--git checks the repository's tags; it takes no "
+			"tags and no '-'");
+	if (o->git && o->scope && strcmp(o->scope, "git") != 0)
+		return cli_usage_error(
+			cli, &usage, "--git checks tags in scope git, not '%s'",
+			o->scope);
+	if (dashes > 1 || (dashes == 1 && o->from_stdin))
+		return cli_usage_error(cli, &usage,
+				       "standard input can be read only once");
+	if (!o->git && ops->n == 0 && !o->from_stdin && isatty(0))
+		return cli_usage_error(
+			cli, &usage,
+			"no tags given (use '-' to read them from standard "
+			"input)");
+	return 0;
+}
+
+int
+cmd_check(struct cli *cli, int argc, char **argv)
+{
+	struct check_opts o = { NULL, NULL, NULL, 0, 0, 0 };
+	struct tp_lint_opts lo = TP_LINT_OPTS_INIT;
+	struct cli_strv ops = { NULL, 0 };
+	struct tp_policy *policy = NULL;
+	struct tp_lint *run = NULL;
+	struct tp_buf out = TP_BUF_INIT;
+	struct tp_error err;
+	int rc;
+
+	tp_error_init(&err);
+	rc = cli_parse(cli, argc, argv, &usage, &o, &ops);
+	if (rc)
+		goto done;
+	rc = check_usage(cli, &o, &ops);
+	if (rc)
+		goto done;
+	rc = cli_load_policy(cli, &policy);
+	if (rc)
+		goto done;
+	if (o.git)
+		lo.scope = TP_SCOPE_GIT;
+	else if (o.scope != NULL)
+		lo.scope = strcmp(o.scope, "git") == 0 ? TP_SCOPE_GIT
+						       : TP_SCOPE_IMAGE;
+	lo.kind = o.kind;
+	lo.strict = o.strict;
+	if (tp_lint_new(&run, policy, &lo, &err) < 0) {
+		if (err.code == TP_EINVAL && o.kind != NULL)
+			rc = cli_usage_error(cli, &usage, "%s", err.msg);
+		else
+			rc = cli_fail(cli, &err);
+		goto done;
+	}
+	rc = add_all(cli, run, &o, &ops);
+	if (rc)
+		goto done;
+	if (tp_lint_finish(run, &err) < 0) {
+		rc = cli_fail(cli, &err);
+		goto done;
+	}
+	if (o.format != NULL && strcmp(o.format, "json") == 0) {
+		if (tp_lint_json(&out, run, 0) < 0)
+			cli_oom();
+		rc = cli_write_out(cli, &out);
+	} else {
+		rc = text_output(cli, run);
+	}
+	if (rc == 0)
+		rc = tp_lint_failed(run) ? EXIT_NO : EXIT_OK;
+done:
+	tp_buf_release(&out);
+	tp_lint_free(run);
+	tp_policy_free(policy);
+	free(ops.v);
+	return rc < 0 ? EXIT_OK : rc;
+}

@@ -1,0 +1,304 @@
+/*
+ * lint.h: a lint run: tags checked against a compiled policy, the problems
+ * found (diagnostics as data), set-level problems and summary counts.
+ *
+ * A run is created for one policy (tp_lint_new), fed tags one at a time
+ * (tp_lint_add: each tag is linted at once), then finished
+ * (tp_lint_finish: the set rules run over the whole list).  Everything the
+ * run hands out (tag results, diagnostics, set problems) is owned by the
+ * run and lives until tp_lint_free().  Tag results never move: a pointer
+ * to one stays valid while more tags are added.
+ *
+ * For each tag the engine decides the scope (see struct tp_lint_input),
+ * then:
+ *  1. an input problem (a NUL byte, invalid UTF-8 in a list line) fails
+ *     the tag under rule `input` and nothing else is checked;
+ *  2. a full image reference is parsed with tp_image_ref_parse(); an error
+ *     fails it under rule `reference`; its tag, if any, is linted in scope
+ *     image (a reference without a tag has nothing more to check);
+ *  3. the kinds of the scope are tried in policy order: the first whose
+ *     regex matches the whole tag is the tag's kind; its fields are
+ *     extracted by name and their values checked (a date must be a real
+ *     calendar date, a `pattern` field must match its regex as a whole);
+ *     a failed value check is a `kind` problem and later kinds are not
+ *     tried;
+ *  4. every built-in rule's check_tag hook runs (`kind` first, then the
+ *     registry order), then the custom rules in policy order.
+ * A rule whose level in the tag's scope is `off` reports nothing.  Within
+ * a tag, errors come before warnings, otherwise in the order found.
+ *
+ * Engine rule ids (not in the registry, always at level error): `input`
+ * and `reference`.  A field value problem is reported under `kind`.
+ *
+ * Kind matching reuses one PCRE2 match data per run; a tag costs one
+ * result, its text and its field spans, all carved from the run's arena.
+ */
+#ifndef TP_LINT_H
+#define TP_LINT_H
+
+#include "policy.h"
+
+struct tp_lint;
+
+/* One problem of one tag. */
+struct tp_diag {
+	const char *rule; /* rule id: built-in, custom, `input`... */
+	enum tp_level level; /* TP_LEVEL_ERROR or TP_LEVEL_WARNING */
+	const char *message; /* one line, lower-case, no full stop */
+	const char *suggestion; /* a tag that passes every error rule, or
+				   NULL */
+	struct tp_diag *next;
+};
+
+/* A field's text in a tag, in template order. */
+struct tp_fieldval {
+	const struct tp_field *field;
+	size_t off, len; /* into tp_tagres.tag */
+	int64_t date; /* TP_FIELD_DATE with a valid value: its time */
+	int valid; /* the value check passed */
+};
+
+/* The result for one tag. */
+struct tp_tagres {
+	const char *text; /* the input as given, NUL-terminated (it
+				    may hold NUL bytes: see `len`) */
+	size_t len;
+	const char *tag; /* what was linted: `text`, or the tag of a
+				    reference (NULL when it has none) */
+	size_t tag_len;
+	enum tp_scope scope;
+	int is_ref; /* `text` was read as an image reference */
+	unsigned line; /* input line, 0 for arguments */
+	size_t index; /* position in the run, from 0 */
+
+	const struct tp_kind *kind; /* NULL when no kind matched */
+	struct tp_fieldval *fields; /* one per field of the kind */
+	size_t nfields;
+	int fields_ok; /* every field value passed its check */
+	/*
+	 * The version, when the kind has {semver} or any of {major}
+	 * {minor} {patch} and the fields are valid: it borrows `tag`.
+	 * Parts the kind does not have are empty (patch_len 0 in
+	 * "{major}.{minor}").
+	 */
+	int has_version;
+	struct tp_version version;
+
+	/* Repository facts (check --git, hooks); NULL / -1 when unknown. */
+	const char *commit; /* hex id of the peeled commit */
+	int annotated; /* 1 annotated, 0 lightweight, -1 unknown */
+
+	struct tp_diag *diags; /* errors first */
+	size_t ndiags;
+	size_t nerrors;
+	size_t nwarnings;
+	int ok; /* no error (no warning either, strict) */
+
+	/* private to the engine */
+	int probe_;
+	int suggested_;
+	const char *suggestion_;
+};
+
+/* A set-level problem: several tags together break a set rule. */
+struct tp_setprob {
+	const char *rule;
+	enum tp_level level;
+	enum tp_scope scope;
+	const char *message;
+	const struct tp_tagres **tags; /* every tag involved, input order */
+	size_t ntags;
+	struct tp_setprob *next;
+};
+
+struct tp_lint_opts {
+	int scope; /* TP_SCOPE_GIT, TP_SCOPE_IMAGE, or -1: none
+			      given (`--scope`) */
+	const char *kind; /* `--kind NAME`: the tag's kind must be NAME */
+	int strict; /* warnings fail too */
+};
+
+#define TP_LINT_OPTS_INIT \
+	{ \
+		-1, NULL, 0 \
+	}
+
+/* One tag to add. */
+struct tp_lint_input {
+	const char *text;
+	size_t len;
+	/*
+	 * TP_SCOPE_GIT or TP_SCOPE_IMAGE forces the scope (a git tag is
+	 * never read as a reference); -1 decides as `check` does: a text
+	 * with '/', ':' or '@' is an image reference unless the run's scope
+	 * is git; otherwise the run's scope, else the policy's
+	 * check.default-scope.
+	 */
+	int scope;
+	unsigned line; /* for messages; 0 when not from a list */
+	const char *problem; /* the input list's problem with the line
+				  (TP_ITEM_NUL, TP_ITEM_UTF8) or NULL */
+	const char *commit; /* facts, copied; NULL when unknown */
+	int annotated; /* 1, 0, or -1 when unknown */
+};
+
+#define TP_LINT_INPUT_INIT \
+	{ \
+		NULL, 0, -1, 0, NULL, NULL, -1 \
+	}
+
+struct tp_lint_summary {
+	size_t checked; /* tags */
+	size_t passed; /* tags with ok set */
+	size_t failed;
+	size_t warnings; /* warning findings, tags and set together */
+	size_t set_errors; /* set problems at level error */
+	size_t set_warnings;
+};
+
+/*
+ * Creates a run for `p` (borrowed: it must outlive the run).  `opts` may
+ * be NULL.  Errors: TP_EINVAL when opts->kind names no kind of the policy
+ * ("unknown kind 'x'; did you mean 'y'?") or a kind outside the scope
+ * given ("kind 'x' is not allowed in scope git"); the error of
+ * tp_clock_now() when `date-future` is on and SOURCE_DATE_EPOCH is
+ * malformed; TP_ENOMEM.  On failure *out is NULL.
+ */
+int tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
+		const struct tp_lint_opts *opts, struct tp_error *err);
+
+void tp_lint_free(struct tp_lint *run);
+
+/*
+ * Adds one tag and lints it (steps 1-4 above).  Returns 0, or TP_ENOMEM
+ * (the run is then unusable but can be freed).  A policy violation is
+ * never an error here: it is a diagnostic in the result.  When `out` is
+ * not NULL it receives the result (owned by the run).
+ */
+int tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
+		const struct tp_tagres **out, struct tp_error *err);
+
+/*
+ * Runs the set rules (their check_set hooks, registry order) once over
+ * every tag added, and counts.  Call it once, after the last add.
+ * Returns 0 or TP_ENOMEM.
+ */
+int tp_lint_finish(struct tp_lint *run, struct tp_error *err);
+
+/* Number of tags added, and tag `i` (0 <= i < count). */
+size_t tp_lint_count(const struct tp_lint *run);
+struct tp_tagres *tp_lint_at(const struct tp_lint *run, size_t i);
+
+/* The set problems, in the order found (NULL when none). */
+const struct tp_setprob *tp_lint_set_problems(const struct tp_lint *run);
+
+/* The counts (meaningful after tp_lint_finish()). */
+void tp_lint_summary(const struct tp_lint *run, struct tp_lint_summary *out);
+
+/*
+ * 1 when the run fails `check` (exit 1): a tag is not ok, or a set
+ * problem is an error (or a warning, strict).  Else 0.
+ */
+int tp_lint_failed(const struct tp_lint *run);
+
+/*
+ * Appends the run as the JSON document of `check --format json`
+ * (product.md; fields documented in tagpolicy(1)), followed by a newline.
+ * Returns 0 or TP_ENOMEM.
+ */
+int tp_lint_json(struct tp_buf *out, const struct tp_lint *run, int pretty);
+
+/* ------------------------------------------------------------------ */
+/* For rules (rules/ID.c)                                              */
+/* ------------------------------------------------------------------ */
+
+const struct tp_policy *tp_lint_policy(const struct tp_lint *run);
+const struct tp_lint_opts *tp_lint_options(const struct tp_lint *run);
+
+/*
+ * Reports a problem of `tag` under `conf`'s rule, at the rule's level in
+ * the tag's scope (always error for TP_RULE_ALWAYS_ON rules); nothing at
+ * level off.  `suggestion` (may be NULL) is copied.  The message is
+ * formatted like printf and must not repeat the tag: output puts it in
+ * front.  Out of memory is remembered by the run (tp_lint_add or
+ * tp_lint_finish returns it).
+ */
+void tp_lint_report(struct tp_lint *run, struct tp_tagres *tag,
+		    const struct tp_rule_conf *conf, const char *suggestion,
+		    const char *fmt, ...) TP_PRINTF(5, 6);
+
+/*
+ * Reports a set problem under `conf`'s rule at its level in `scope`;
+ * `tags` (copied) lists every tag involved, in input order.
+ */
+void tp_lint_report_set(struct tp_lint *run, const struct tp_rule_conf *conf,
+			enum tp_scope scope, const struct tp_tagres **tags,
+			size_t ntags, const char *fmt, ...) TP_PRINTF(6, 7);
+
+/* The level `conf` has for tags of `scope` (ALWAYS_ON rules: error). */
+enum tp_level
+tp_lint_level(const struct tp_rule_conf *conf, enum tp_scope scope);
+
+/*
+ * A repaired form of the tag that passes every rule at level error in its
+ * scope, or NULL when no obvious repair does.  The repairs, tried alone
+ * and then combined, in this order: lower-case; '_' to '-'; leading zeros
+ * dropped from numbers (v01.2.3 -> v1.2.3); the first partial version
+ * completed (v1.2 -> v1.2.0, 1 -> 1.0.0); a leading 'v' or 'V' dropped,
+ * or the literal start of a kind of the scope added.  Computed once per
+ * tag and kept.  Always NULL while the engine tries a candidate.
+ */
+const char *tp_lint_suggest(struct tp_lint *run, struct tp_tagres *tag);
+
+/*
+ * The nearest kind of the tag's scope: the kind of the suggestion, else
+ * the kind whose template the tag follows the furthest from its start
+ * (PCRE2 partial matching), else NULL.
+ */
+const struct tp_kind *
+tp_lint_nearest(struct tp_lint *run, struct tp_tagres *tag);
+
+/* The clock (SOURCE_DATE_EPOCH or now), read once when the run began. */
+int64_t tp_lint_now(const struct tp_lint *run);
+
+/* Records a failure of a set rule (TP_ENOMEM); the first one wins. */
+void tp_lint_fail(struct tp_lint *run, int code);
+
+/* Index of `k` in the policy's kinds (for grouping), or (size_t)-1. */
+size_t tp_lint_kind_index(const struct tp_lint *run, const struct tp_kind *k);
+
+/*
+ * The field-signature class of a kind: kinds whose templates have the same
+ * fields in the same order (differing only in literal text) share it.
+ */
+size_t tp_lint_kind_sig(const struct tp_lint *run, const struct tp_kind *k);
+
+/*
+ * Appends the tag's version (has_version must be set) as the parts its
+ * kind has, joined by '.', then "-PRE": "1.2.3-rc.1", "1.4" for
+ * "{major}.{minor}".  Build metadata is left out.  0 or TP_ENOMEM.
+ */
+int tp_lint_version_text(struct tp_buf *out, const struct tp_tagres *t);
+
+/*
+ * A tag with a version and its duplicate key: a hash of the scope, the
+ * kind's field signature (tp_lint_kind_sig), the version's major, minor,
+ * patch and prerelease text and the text of the kind's other fields,
+ * build metadata left out.  Tags that duplicate-version calls duplicates
+ * have equal keys (equal keys may still differ: compare them).
+ */
+struct tp_keyed {
+	uint64_t key;
+	struct tp_tagres *t;
+};
+
+/*
+ * Every tag with a version (has_version), in input order, keyed: set
+ * rules walk this compact array instead of every result.
+ */
+const struct tp_keyed *tp_lint_keyed(const struct tp_lint *run, size_t *n);
+
+/* 1 when the field type is part of a version ({semver} and its parts). */
+int tp_field_is_version(enum tp_field_type t);
+
+#endif
