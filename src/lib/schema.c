@@ -263,6 +263,10 @@ const struct tp_schema tp_schema_publish_item = { .type = TP_SCHEMA_MAP,
 /* Messages                                                            */
 /* ------------------------------------------------------------------ */
 
+static int verror(struct tp_error *err, int code, const char *file,
+		  const struct tp_ynode *node, const char *fmt, va_list ap)
+	TP_PRINTF(5, 0);
+
 static int
 verror(struct tp_error *err, int code, const char *file,
        const struct tp_ynode *node, const char *fmt, va_list ap)

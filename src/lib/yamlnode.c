@@ -274,6 +274,10 @@ struct builder {
 	struct tp_error *err;
 };
 
+static int vfail(struct builder *b, unsigned line, unsigned col,
+		 const char *path, const char *fmt, va_list ap)
+	TP_PRINTF(5, 0);
+
 static int
 vfail(struct builder *b, unsigned line, unsigned col, const char *path,
       const char *fmt, va_list ap)
