@@ -162,6 +162,9 @@ int tp_version_cmp(const struct tp_version *a, const struct tp_version *b);
 /* Compares two decimal digit strings without leading zeros. */
 int tp_num_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
+/* Appends the decimal digit string `s` plus one ("199" -> "200"). */
+int tp_num_inc(struct tp_buf *out, const char *s, size_t n);
+
 enum tp_inc {
 	TP_INC_MAJOR,
 	TP_INC_MINOR,

@@ -2,20 +2,14 @@
  * max-length: the tag is at most N characters long.
  */
 #include "lint.h"
-#include "json.h"
 #include "rule.h"
+#include "utf8.h"
 
 /* Characters: code points when the tag is UTF-8, else bytes. */
 static size_t
 length(const char *s, size_t len)
 {
-	size_t i, n = 0;
-
-	if (!tp_json_utf8_valid(s, len))
-		return len;
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n;
+	return tp_utf8_valid(s, len) ? tp_utf8_length(s, len) : len;
 }
 
 static int

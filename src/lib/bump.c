@@ -253,26 +253,6 @@ set_none(struct ctx *c, struct tp_error *err)
 }
 
 /* Appends `s` plus one; `s` is a decimal digit string. */
-static int
-put_dec_inc(struct tp_buf *out, const char *s, size_t n)
-{
-	size_t nines = 0, i;
-	int rc;
-
-	while (nines < n && s[n - 1 - nines] == '9')
-		nines++;
-	if (nines == n) {
-		rc = tp_buf_putc(out, '1');
-	} else {
-		rc = tp_buf_put(out, s, n - nines - 1);
-		if (rc == 0)
-			rc = tp_buf_putc(out, s[n - nines - 1] + 1);
-	}
-	for (i = 0; rc == 0 && i < nines; i++)
-		rc = tp_buf_putc(out, '0');
-	return rc;
-}
-
 /* 1 when s[0..n) is a positive decimal without a leading zero. */
 static int
 is_counter(const char *s, size_t n)
@@ -338,7 +318,7 @@ next_calver(struct ctx *c, struct tp_error *err)
 	if (rc == 0 && found)
 		rc = tp_buf_putc(&c->out->next, '.');
 	if (rc == 0 && found)
-		rc = max != NULL ? put_dec_inc(&c->out->next, max, maxlen) :
+		rc = max != NULL ? tp_num_inc(&c->out->next, max, maxlen) :
 				   tp_buf_putc(&c->out->next, '1');
 	tp_buf_release(&date);
 	if (rc < 0)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "imageref.h"
+#include "utf8.h"
 
 #define DEFAULT_DOMAIN "docker.io"
 #define LEGACY_DEFAULT_DOMAIN "index.docker.io"
@@ -114,9 +115,8 @@ span_eq(const char *s, size_t len, const char *lit)
 static void
 describe(char *out, size_t outlen, const unsigned char *s, size_t len, size_t i)
 {
-	unsigned long cp;
-	size_t n, k;
 	unsigned char c = s[i];
+	uint32_t cp;
 
 	if (c < 0x20 || c == 0x7f) {
 		snprintf(out, outlen, "control character 0x%02x", c);
@@ -126,34 +126,11 @@ describe(char *out, size_t outlen, const unsigned char *s, size_t len, size_t i)
 		snprintf(out, outlen, "character '%c'", c);
 		return;
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		n = 0;
-		cp = 0;
+	if (tp_utf8_seq(s + i, len - i, NULL, &cp) == 0) {
+		snprintf(out, outlen, "byte 0x%02x", c);
+		return;
 	}
-	if (n == 0 || len - i < n)
-		goto bad;
-	for (k = 1; k < n; k++) {
-		if ((s[i + k] & 0xc0) != 0x80)
-			goto bad;
-		cp = (cp << 6) | (s[i + k] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		goto bad;
-	snprintf(out, outlen, "non-ASCII character U+%04lX", cp);
-	return;
-bad:
-	snprintf(out, outlen, "byte 0x%02x", c);
+	snprintf(out, outlen, "non-ASCII character U+%04lX", (unsigned long)cp);
 }
 
 int

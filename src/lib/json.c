@@ -6,71 +6,16 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 /* ------------------------------------------------------------------ */
 /* UTF-8                                                               */
 /* ------------------------------------------------------------------ */
 
-/*
- * Length of the well-formed sequence at `s` (`n` > 0 bytes available), or
- * 0 with `*bad` set to the length of the maximal ill-formed subpart (at
- * least 1), following the Unicode Standard's table of well-formed byte
- * sequences (3.9, table 3-7).
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, size_t *bad)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		*bad = 1;
-		return 0;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return need + 1;
-}
-
 int
 tp_json_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k, bad;
-
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		k = utf8_seq(p + i, len - i, &bad);
-		if (k == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
+	return tp_utf8_valid(s, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -101,7 +46,7 @@ tp_json_str(struct tp_buf *out, const char *s, size_t len)
 			break;
 		c = p[i];
 		if (c >= 0x80) {
-			k = utf8_seq(p + i, len - i, &bad);
+			k = tp_utf8_seq(p + i, len - i, &bad, NULL);
 			if (k) {
 				if (tp_buf_put(out, p + i, k) < 0)
 					return TP_ENOMEM;
@@ -547,37 +492,12 @@ p_unexpected(struct parser *p, const char *expected)
 			p, p->p,
 			"unexpected control character U+%04X, expected %s",
 			(unsigned)*u, expected);
-	k = utf8_seq(u, (size_t)(p->end - p->p), &bad);
+	k = tp_utf8_seq(u, (size_t)(p->end - p->p), &bad, NULL);
 	if (k == 0)
 		return p_fail(p, p->p, "unexpected byte 0x%02x, expected %s",
 			      *u, expected);
 	return p_fail(p, p->p, "unexpected character '%.*s', expected %s",
 		      (int)k, p->p, expected);
-}
-
-static size_t
-put_utf8(char *o, unsigned long cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
 /* The value of 4 hex digits at `s` (`n` bytes available), or -1. */
@@ -666,7 +586,7 @@ p_string(struct parser *p, const char **out, size_t *outlen)
 					q += 6;
 				}
 			}
-			o += put_utf8(o, (unsigned long)cp);
+			o += tp_utf8_put(o, (uint32_t)cp);
 			break;
 		default:
 			if ((unsigned char)*q > 0x20 &&

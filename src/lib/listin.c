@@ -16,6 +16,7 @@
 
 #include "json.h"
 #include "listin.h"
+#include "utf8.h"
 
 #define ITEMS_MIN 256
 #define READ_MIN ((size_t)64 << 10)
@@ -48,7 +49,7 @@ item_problem(const char *s, size_t len)
 			return TP_ITEM_NUL;
 		high |= p[i];
 	}
-	if ((high & HIGHS) && !tp_json_utf8_valid(s, len))
+	if ((high & HIGHS) && !tp_utf8_valid(s, len))
 		return TP_ITEM_UTF8;
 	return NULL;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tagpolicy.h"
+#include "utf8.h"
 
 /* Longest subject quoted in a message; longer ones end in "...". */
 #define SUBJECT_MAX 48
@@ -78,8 +79,7 @@ static void
 describe_char(char *dst, size_t size, const char *s, size_t len, size_t i)
 {
 	unsigned char c = (unsigned char)s[i];
-	unsigned long cp;
-	size_t n, k;
+	uint32_t cp;
 
 	if (c >= 0x20 && c < 0x7f) {
 		snprintf(dst, size, "invalid character '%c'", c);
@@ -89,36 +89,11 @@ describe_char(char *dst, size_t size, const char *s, size_t len, size_t i)
 		snprintf(dst, size, "control character 0x%02x", c);
 		return;
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		n = 0;
-		cp = 0;
-	}
-	for (k = 1; n && k < n; k++) {
-		unsigned char cc;
-
-		if (i + k >= len)
-			break;
-		cc = (unsigned char)s[i + k];
-		if ((cc & 0xc0) != 0x80)
-			break;
-		cp = (cp << 6) | (cc & 0x3f);
-	}
-	if (n == 0 || k < n || (n == 3 && cp < 0x800) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff)) {
+	if (tp_utf8_seq((const unsigned char *)s + i, len - i, NULL, &cp) == 0) {
 		snprintf(dst, size, "invalid UTF-8 byte 0x%02x", c);
 		return;
 	}
-	snprintf(dst, size, "non-ASCII character U+%04lX", cp);
+	snprintf(dst, size, "non-ASCII character U+%04lX", (unsigned long)cp);
 }
 
 static int
@@ -355,8 +330,8 @@ tp_version_cmp(const struct tp_version *a, const struct tp_version *b)
 }
 
 /* Appends the decimal digit string s[0..n) plus one. */
-static int
-put_num_inc(struct tp_buf *out, const char *s, size_t n)
+int
+tp_num_inc(struct tp_buf *out, const char *s, size_t n)
 {
 	size_t nines = 0, i;
 	int rc;
@@ -418,7 +393,7 @@ put_pre(struct tp_buf *out, size_t mark, const char *pre, size_t pre_len,
 	if (rc == 0 && found) {
 		rc = tp_buf_put(out, pre, num_off);
 		if (rc == 0)
-			rc = put_num_inc(out, pre + num_off, num_len);
+			rc = tp_num_inc(out, pre + num_off, num_len);
 		if (rc == 0)
 			rc = tp_buf_put(out, pre + num_off + num_len,
 					pre_len - num_off - num_len);
@@ -526,7 +501,7 @@ tp_version_inc(struct tp_buf *out, const struct tp_version *v,
 	}
 
 	if (bump[0])
-		rc = put_num_inc(out, maj, v->major_len);
+		rc = tp_num_inc(out, maj, v->major_len);
 	else
 		rc = tp_buf_put(out, maj, v->major_len);
 	if (rc == 0)
@@ -534,7 +509,7 @@ tp_version_inc(struct tp_buf *out, const struct tp_version *v,
 	if (rc == 0 && zero[1])
 		rc = tp_buf_putc(out, '0');
 	else if (rc == 0 && bump[1])
-		rc = put_num_inc(out, min, v->minor_len);
+		rc = tp_num_inc(out, min, v->minor_len);
 	else if (rc == 0)
 		rc = tp_buf_put(out, min, v->minor_len);
 	if (rc == 0)
@@ -542,7 +517,7 @@ tp_version_inc(struct tp_buf *out, const struct tp_version *v,
 	if (rc == 0 && zero[2])
 		rc = tp_buf_putc(out, '0');
 	else if (rc == 0 && bump[2])
-		rc = put_num_inc(out, pat, v->patch_len);
+		rc = tp_num_inc(out, pat, v->patch_len);
 	else if (rc == 0)
 		rc = tp_buf_put(out, pat, v->patch_len);
 	mark = out->len;

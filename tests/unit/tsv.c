@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tsv.h"
+#include "utf8.h"
 
 static void
 die(const char *what, const char *arg)
@@ -35,31 +36,6 @@ hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-static size_t
-put_utf8(char *o, unsigned long cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /*
@@ -98,7 +74,7 @@ unescape(char *s, size_t len)
 			if (s[i + 1] == 'x')
 				s[o++] = (char)cp;
 			else
-				o += put_utf8(s + o, cp);
+				o += tp_utf8_put(s + o, (uint32_t)cp);
 			i += 2 + digits;
 			break;
 		default:
