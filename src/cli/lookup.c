@@ -12,17 +12,43 @@
 
 #include "cli.h"
 
+/* 1 when `dir` is one of the colon-separated GIT_CEILING_DIRECTORIES. */
+static int
+is_ceiling(const char *dir)
+{
+	const char *list = getenv("GIT_CEILING_DIRECTORIES");
+	const char *p, *colon;
+	size_t n = strlen(dir), len;
+
+	for (p = list; p && *p; p = colon ? colon + 1 : NULL) {
+		colon = strchr(p, ':');
+		len = colon ? (size_t)(colon - p) : strlen(p);
+		while (len > 1 && p[len - 1] == '/')
+			len--;
+		if (len == n && strncmp(p, dir, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 char *
 cli_worktree_top(void)
 {
 	char *dir, *slash;
 	struct tp_buf path = TP_BUF_INIT;
 	struct stat st;
+	int first = 1;
 
 	dir = getcwd(NULL, 0);
 	if (dir == NULL)
 		return NULL;
-	for (;;) {
+	for (;; first = 0) {
+		/* like git, never go up into a ceiling folder */
+		if (!first && is_ceiling(dir)) {
+			free(dir);
+			dir = NULL;
+			break;
+		}
 		tp_buf_clear(&path);
 		if (tp_buf_printf(&path, "%s/.git", strcmp(dir, "/") ? dir :
 				  "") < 0)

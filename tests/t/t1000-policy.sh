@@ -124,7 +124,7 @@ test_expect_success 'every preset loads and every example policy validates' '
 	do
 		tagpolicy policy validate "$f" || return 1
 	done &&
-	for f in "$SRCDIR"/examples/*.yml
+	for f in "$SRCDIR"/examples/*.tagpolicy.yml
 	do
 		test -e "$f" || continue
 		tagpolicy policy validate "$f" || return 1
