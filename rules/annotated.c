@@ -2,8 +2,8 @@
  * annotated: release tags are annotated tags.
  *
  * A release tag is a tag of the policy's release kind or of a component's
- * kind.  Needs the repository's answer (check --git, hooks); a tag whose
- * type is unknown passes.
+ * kind.  Needs the repository's answer (check --git, hooks: the pushed
+ * object is a tag object or not); a tag whose type is unknown passes.
  */
 #include "lint.h"
 #include "rule.h"

@@ -18,22 +18,59 @@
 
 #define NONE ((size_t)-1)
 
-/* A table slot: the key kept beside the index, one cache line a probe. */
-struct slot {
+/*
+ * Keys are first spread into buckets by their top bits, about this many
+ * a bucket, so that the table of one bucket stays in the cache: one
+ * table over a million keys misses the cache on almost every probe.
+ */
+#define BUCKET_KEYS 2048
+
+/* The bucket of a key: its top `bits` bits. */
+static size_t
+bucket(uint64_t key, int bits)
+{
+	return bits ? (size_t)(key >> (64 - bits)) : 0;
+}
+
+/* A key and its tag (index into the keyed array), in bucket order. */
+struct entry {
 	uint64_t key;
-	size_t i; /* into the keyed array; NONE when empty */
+	size_t i;
 };
 
+/*
+ * A bucket's table slot: a group's first tag and its last so far.  A slot
+ * belongs to the bucket whose number plus one is in `gen` (the table is
+ * used again for each bucket without being cleared).
+ */
+struct slot {
+	uint64_t key;
+	size_t gen;
+	size_t first;
+	size_t last;
+	size_t n;
+};
+
+/* Rebuilds both results when the run keeps none (a streaming run). */
 static int
-same(const struct tp_lint *run, const struct tp_tagres *a,
-     const struct tp_tagres *b)
+same(struct tp_lint *run, const struct tp_keyed *ka, const struct tp_keyed *kb)
 {
+	const struct tp_tagres *a, *b;
 	const struct tp_fieldval *fa, *fb;
 	size_t i;
 
-	if (a->scope != b->scope ||
-	    tp_lint_kind_sig(run, a->kind) != tp_lint_kind_sig(run, b->kind) ||
-	    tp_version_cmp(&a->version, &b->version) != 0 ||
+	if (ka->scope != kb->scope ||
+	    tp_lint_kind_sig(run, ka->kind) != tp_lint_kind_sig(run, kb->kind))
+		return 0;
+	/* the same text of the same kind: the same fields, surely */
+	if (ka->kind == kb->kind && !ka->is_ref && !kb->is_ref &&
+	    ka->len == kb->len && memcmp(ka->text, kb->text, ka->len) == 0)
+		return 1;
+	a = tp_lint_keyed_tag(run, ka);
+	b = tp_lint_keyed_tag(run, kb);
+	if (a == NULL || b == NULL)
+		return 0;
+	if (tp_version_cmp(&a->version, &b->version) != 0 ||
 	    a->nfields != b->nfields)
 		return 0;
 	for (i = 0; i < a->nfields; i++) {
@@ -51,85 +88,130 @@ same(const struct tp_lint *run, const struct tp_tagres *a,
 static void
 report(struct tp_lint *run, const struct tp_rule_conf *conf,
        const struct tp_keyed *kd, const size_t *next, size_t r,
-       const struct tp_tagres **group)
+       const struct tp_keyed **group)
 {
-	struct tp_buf v = TP_BUF_INIT;
+	struct tp_buf text = TP_BUF_INIT;
+	struct tp_version v;
 	size_t n = 0, i;
 
 	for (i = r; i != NONE; i = next[i])
-		group[n++] = kd[i].t;
-	if (tp_lint_version_text(&v, kd[r].t) < 0)
+		group[n++] = &kd[i];
+	if (tp_lint_keyed_version(run, &kd[r], &v) < 0)
+		return;
+	if (tp_lint_version_parts(&text, &v) < 0)
 		tp_lint_fail(run, TP_ENOMEM);
 	else
-		tp_lint_report_set(run, conf, kd[r].t->scope, group, n,
-				   "have the same version %s", v.ptr);
-	tp_buf_release(&v);
+		tp_lint_report_set_keyed(run, conf,
+					 (enum tp_scope)kd[r].scope, group, n,
+					 "have the same version %s", text.ptr);
+	tp_buf_release(&text);
 }
 
 /*
  * The engine keys every tag with a version as it is added (see
- * tp_lint_keyed); equal tags have equal keys, so one pass over a hash
- * table of the keys finds every group, and only tags whose keys are equal
- * are compared.
+ * tp_lint_keyed); equal tags have equal keys, so the keys are grouped in
+ * buckets and one pass over a hash table per bucket finds every group:
+ * only tags whose keys are equal are compared.
  */
 static void
 check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 {
-	const struct tp_tagres **group = NULL;
+	const struct tp_keyed **group = NULL;
 	const struct tp_keyed *kd;
-	struct slot *slots = NULL;
-	size_t *next = NULL, *tail = NULL;
+	const uint64_t *keys;
+	struct entry *ent = NULL;
+	struct slot *slots = NULL, *sl;
+	size_t *start = NULL, *next = NULL;
 	unsigned char *rep = NULL;
-	size_t n, i, j, s, size, mask;
+	size_t n, i, e, b, nb, s, size, mask, biggest = 0, most = 0;
+	int on[TP_SCOPE_COUNT], all = 1, bits = 0, sc;
 
 	kd = tp_lint_keyed(run, &n);
+	keys = tp_lint_keys(run);
 	if (n < 2)
 		return;
-	for (size = 16; size < 2 * n; size *= 2)
+	for (sc = 0; sc < TP_SCOPE_COUNT; sc++) {
+		on[sc] = tp_lint_level(conf, (enum tp_scope)sc) != TP_LEVEL_OFF;
+		all &= on[sc];
+	}
+	while (bits < 16 && (n >> bits) > BUCKET_KEYS)
+		bits++;
+	nb = (size_t)1 << bits;
+	start = calloc(nb + 1, sizeof(*start));
+	ent = malloc(n * sizeof(*ent));
+	next = malloc(n * sizeof(*next));
+	rep = calloc(n, 1);
+	if (start == NULL || ent == NULL || next == NULL || rep == NULL)
+		goto nomem;
+	/* the scope is read only when the rule is off in one */
+	for (i = 0; i < n; i++)
+		if (all || on[kd[i].scope])
+			start[bucket(keys[i], bits) + 1]++;
+	for (b = 0; b < nb; b++) {
+		if (start[b + 1] > biggest)
+			biggest = start[b + 1];
+		start[b + 1] += start[b];
+	}
+	/* start[b] walks to the end of bucket b, then is moved back */
+	for (i = 0; i < n; i++) {
+		if (!all && !on[kd[i].scope])
+			continue;
+		e = start[bucket(keys[i], bits)]++;
+		ent[e].key = keys[i];
+		ent[e].i = i;
+	}
+	for (b = nb; b > 0; b--)
+		start[b] = start[b - 1];
+	start[0] = 0;
+	for (size = 16; size < 2 * biggest; size *= 2)
 		;
 	mask = size - 1;
-	group = malloc(n * sizeof(*group));
-	slots = malloc(size * sizeof(*slots));
-	next = malloc(n * sizeof(*next));
-	tail = malloc(n * sizeof(*tail));
-	rep = calloc(n, 1);
-	if (group == NULL || slots == NULL || next == NULL || tail == NULL ||
-	    rep == NULL) {
-		tp_lint_fail(run, TP_ENOMEM);
-		goto done;
+	slots = calloc(size, sizeof(*slots));
+	if (slots == NULL)
+		goto nomem;
+	for (b = 0; b < nb; b++) {
+		/* in input order within a bucket, as the keys were added */
+		for (e = start[b]; e < start[b + 1]; e++) {
+			i = ent[e].i;
+			next[i] = NONE;
+			for (s = (size_t)ent[e].key & mask;
+			     (sl = &slots[s])->gen == b + 1;
+			     s = (s + 1) & mask)
+				if (sl->key == ent[e].key &&
+				    same(run, &kd[sl->first], &kd[i]))
+					break;
+			if (sl->gen != b + 1) {
+				sl->gen = b + 1;
+				sl->key = ent[e].key;
+				sl->first = sl->last = i;
+				sl->n = 1;
+				rep[i] = 1;
+				continue;
+			}
+			next[sl->last] = i;
+			sl->last = i;
+			if (++sl->n > most)
+				most = sl->n;
+			rep[sl->first] = 2;
+		}
 	}
-	for (s = 0; s < size; s++)
-		slots[s].i = NONE;
-	for (i = 0; i < n; i++) {
-		if (tp_lint_level(conf, kd[i].t->scope) == TP_LEVEL_OFF)
-			continue;
-		next[i] = NONE;
-		for (s = (size_t)kd[i].key & mask; slots[s].i != NONE;
-		     s = (s + 1) & mask) {
-			j = slots[s].i;
-			if (slots[s].key == kd[i].key &&
-			    same(run, kd[j].t, kd[i].t))
-				break;
-		}
-		if (slots[s].i == NONE) {
-			slots[s].key = kd[i].key;
-			slots[s].i = i;
-			tail[i] = i;
-			rep[i] = 1;
-			continue;
-		}
-		next[tail[j]] = i;
-		tail[j] = i;
-		rep[j] = 2;
+	if (most > 0) {
+		group = malloc(most * sizeof(*group));
+		if (group == NULL)
+			goto nomem;
 	}
 	for (i = 0; i < n; i++)
 		if (rep[i] == 2)
 			report(run, conf, kd, next, i, group);
+	goto done;
+nomem:
+	tp_lint_fail(run, TP_ENOMEM);
 done:
 	free(group);
 	free(slots);
+	free(start);
+	free(ent);
 	free(next);
-	free(tail);
 	free(rep);
 }
 

@@ -1,9 +1,11 @@
 /*
  * immutable: tags of these kinds are never moved or deleted.
  *
- * A push-time rule: the hook (and `next --tag`) enforce it, and `prune`
- * never selects these kinds.  Here only the option is checked: every name
- * is a kind of the policy.
+ * A push-time rule: the hook enforces it (src/lib/hook.c: a tag of these
+ * kinds is never deleted, moved, or replaced by another tag object),
+ * `next --tag` never moves a tag, and `prune` never selects these kinds.
+ * Here only the option is checked: every name is a kind of the policy
+ * (the loader fills in the default, the release kind and components).
  */
 #include <string.h>
 

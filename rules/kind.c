@@ -55,8 +55,8 @@ no_kind(struct tp_lint *run, struct tp_tagres *t,
 		return;
 	}
 	for (i = 0; i < nk && i < LIST_MAX && error == 0; i++)
-		error = tp_buf_printf(&list, "%s%s", i ? ", " : "",
-				      p->scope[t->scope][i]->template);
+		error = tp_buf_puts(&list, i ? ", " : "") |
+			tp_buf_puts(&list, p->scope[t->scope][i]->template);
 	if (error == 0 && nk > LIST_MAX)
 		error = tp_buf_puts(&list, ", ...");
 	if (error < 0)

@@ -1,5 +1,10 @@
 /*
  * monotonic: a new release is greater than every release tag in its own history.
+ *
+ * A push-time rule with no check here: it needs the history.  The hook
+ * (src/lib/hook.c) compares a pushed release tag with the tags of its kind
+ * in the history of its commit, prereleases included; `next --tag` does
+ * the same before it creates a tag.
  */
 #include "rule.h"
 

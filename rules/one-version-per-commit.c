@@ -60,8 +60,9 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 		goto done;
 	}
 	for (i = 0; i < count; i++) {
+		/* a run that keeps no results (streaming) has no commits */
 		t = kd[i].t;
-		if (t->commit == NULL || !t->has_version ||
+		if (t == NULL || t->commit == NULL || !t->has_version ||
 		    t->version.pre_len > 0 ||
 		    tp_lint_level(conf, t->scope) == TP_LEVEL_OFF)
 			continue;

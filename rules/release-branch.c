@@ -1,5 +1,10 @@
 /*
  * release-branch: release tags sit on commits of these branches.
+ *
+ * A push-time rule with no check here: the hook (src/lib/hook.c) looks
+ * for the commit in the history of the branches named (fnmatch patterns;
+ * local, remote-tracking, or pushed together with the tag), as does `next
+ * --tag`.
  */
 #include "rule.h"
 

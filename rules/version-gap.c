@@ -13,8 +13,10 @@
 #include "lint.h"
 #include "rule.h"
 
+/* A release: its version is at hand, the result is built only to report. */
 struct elig {
-	const struct tp_tagres *t;
+	struct tp_version v;
+	const struct tp_keyed *k;
 	size_t kind;
 };
 
@@ -24,14 +26,14 @@ by_kind_version(const void *pa, const void *pb)
 	const struct elig *a = pa, *b = pb;
 	int c;
 
-	if (a->t->scope != b->t->scope)
-		return a->t->scope < b->t->scope ? -1 : 1;
+	if (a->k->scope != b->k->scope)
+		return a->k->scope < b->k->scope ? -1 : 1;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
-	c = tp_version_cmp(&a->t->version, &b->t->version);
+	c = tp_version_cmp(&a->v, &b->v);
 	if (c != 0)
 		return c;
-	return a->t->index < b->t->index ? -1 : a->t->index > b->t->index;
+	return a->k->index < b->k->index ? -1 : a->k->index > b->k->index;
 }
 
 /* Appends the decimal s[0..n) plus one. */
@@ -154,25 +156,27 @@ expected(struct tp_buf *b, const struct tp_version *a)
 
 static int
 gap(struct tp_lint *run, const struct tp_rule_conf *conf, struct tp_buf *tmp,
-    const struct tp_tagres *prev, const struct tp_tagres *cur)
+    const struct elig *prev, const struct elig *cur)
 {
 	struct tp_buf a = TP_BUF_INIT, b = TP_BUF_INIT, e = TP_BUF_INIT;
-	const struct tp_tagres *pair[2];
+	const struct tp_keyed *pair[2];
 	int r, error = 0;
 
-	r = is_next(tmp, &prev->version, &cur->version);
+	r = is_next(tmp, &prev->v, &cur->v);
 	if (r != 0)
 		return r < 0 ? TP_ENOMEM : 0;
-	if (tp_lint_version_text(&a, prev) < 0 ||
-	    tp_lint_version_text(&b, cur) < 0 ||
-	    expected(&e, &prev->version) < 0) {
+	if (tp_lint_version_parts(&a, &prev->v) < 0 ||
+	    tp_lint_version_parts(&b, &cur->v) < 0 ||
+	    expected(&e, &prev->v) < 0) {
 		error = TP_ENOMEM;
 	} else {
-		pair[0] = prev->index < cur->index ? prev : cur;
-		pair[1] = prev->index < cur->index ? cur : prev;
-		tp_lint_report_set(run, conf, cur->scope, pair, 2,
-				   "%s follows %s (kind '%s'); expected %s",
-				   b.ptr, a.ptr, cur->kind->name, e.ptr);
+		pair[0] = prev->k->index < cur->k->index ? prev->k : cur->k;
+		pair[1] = prev->k->index < cur->k->index ? cur->k : prev->k;
+		tp_lint_report_set_keyed(run, conf, (enum tp_scope)cur->k->scope,
+					 pair, 2,
+					 "%s follows %s (kind '%s'); expected %s",
+					 b.ptr, a.ptr, cur->k->kind->name,
+					 e.ptr);
 	}
 	tp_buf_release(&a);
 	tp_buf_release(&b);
@@ -186,7 +190,7 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 	const struct tp_keyed *kd;
 	struct elig *el = NULL;
 	struct tp_buf tmp = TP_BUF_INIT;
-	const struct tp_tagres *prev = NULL, *t;
+	const struct elig *prev = NULL, *e;
 	size_t count, n = 0, i;
 
 	kd = tp_lint_keyed(run, &count);
@@ -196,29 +200,33 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 		return;
 	}
 	for (i = 0; i < count; i++) {
-		t = kd[i].t;
-		if (!t->has_version || t->version.pre_len > 0 ||
-		    tp_lint_level(conf, t->scope) == TP_LEVEL_OFF)
+		if (tp_lint_level(conf, (enum tp_scope)kd[i].scope) ==
+		    TP_LEVEL_OFF)
 			continue;
-		el[n].t = t;
-		el[n++].kind = tp_lint_kind_index(run, t->kind);
+		if (tp_lint_keyed_version(run, &kd[i], &el[n].v) < 0)
+			goto done;
+		if (el[n].v.pre_len > 0)
+			continue;
+		el[n].k = &kd[i];
+		el[n++].kind = tp_lint_kind_index(run, kd[i].kind);
 	}
 	qsort(el, n, sizeof(*el), by_kind_version);
 	for (i = 0; i < n; i++) {
-		t = el[i].t;
-		if (prev == NULL || prev->scope != t->scope ||
-		    prev->kind != t->kind) {
-			prev = t;
+		e = &el[i];
+		if (prev == NULL || prev->k->scope != e->k->scope ||
+		    prev->k->kind != e->k->kind) {
+			prev = e;
 			continue;
 		}
-		if (tp_version_cmp(&prev->version, &t->version) == 0)
+		if (tp_version_cmp(&prev->v, &e->v) == 0)
 			continue;
-		if (gap(run, conf, &tmp, prev, t) < 0) {
+		if (gap(run, conf, &tmp, prev, e) < 0) {
 			tp_lint_fail(run, TP_ENOMEM);
 			break;
 		}
-		prev = t;
+		prev = e;
 	}
+done:
 	tp_buf_release(&tmp);
 	free(el);
 }

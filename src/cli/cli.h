@@ -150,8 +150,11 @@ struct cli_cmd {
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_compare(struct cli *cli, int argc, char **argv);
 int cmd_current(struct cli *cli, int argc, char **argv);
+int cmd_hook(struct cli *cli, int argc, char **argv);
 int cmd_next(struct cli *cli, int argc, char **argv);
 int cmd_policy(struct cli *cli, int argc, char **argv);
+int cmd_prune(struct cli *cli, int argc, char **argv);
 int cmd_sort(struct cli *cli, int argc, char **argv);
+int cmd_tags(struct cli *cli, int argc, char **argv);
 
 #endif

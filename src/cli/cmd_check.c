@@ -86,6 +86,46 @@ utf8_seq(const char *s, size_t n)
 	return tp_json_utf8_valid(s, k) ? k : 0;
 }
 
+static void
+put_n(struct tp_buf *b, const char *s, size_t n)
+{
+	if (tp_buf_put(b, s, n) < 0)
+		cli_oom();
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * 1 when s[0..n) is printable ASCII: put_shown() would copy it as is.
+ * Eight bytes at a time, the last word overlapping the one before it: a
+ * byte below 0x20 or above 0x7E sets a high bit in one of the two
+ * expressions (exact for "is there one").
+ */
+static int
+is_plain(const char *s, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if ((unsigned char)(s[i] - 0x20) >= 0x5F)
+				return 0;
+		return 1;
+	}
+	for (i = 0;; i += 8) {
+		if (i + 8 > n)
+			i = n - 8;
+		memcpy(&w, s + i, 8);
+		if ((((w - ONES * 0x20) & ~w) | ((w + ONES * 0x01) | w)) &
+		    HIGHS)
+			return 0;
+		if (i + 8 == n)
+			return 1;
+	}
+}
+
 /*
  * The text as a terminal may show it: control characters, DEL and bytes
  * that are not UTF-8 as \xHH, a backslash as itself.
@@ -96,6 +136,10 @@ put_shown(struct tp_buf *b, const char *s, size_t n)
 	size_t i = 0, k;
 	unsigned char c;
 
+	if (is_plain(s, n)) {
+		put_n(b, s, n);
+		return;
+	}
 	while (i < n) {
 		c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7F) {
@@ -120,12 +164,6 @@ put_shown(struct tp_buf *b, const char *s, size_t n)
 	}
 }
 
-static void
-put_n(struct tp_buf *b, const char *s, size_t n)
-{
-	if (tp_buf_put(b, s, n) < 0)
-		cli_oom();
-}
 
 static void
 put(struct tp_buf *b, const char *s)
@@ -180,19 +218,13 @@ put_rule(struct tp_buf *b, int color, const char *rule)
 	put(b, cli_sgr(color, SGR_RESET));
 }
 
-/* Appends `n` bytes at *p when they are printable ASCII; 0 when not. */
+/* Appends `n` bytes at *p when they fit; 0 when not. */
 static int
-copy_plain(char **p, const char *end, const char *s, size_t n)
+copy_raw(char **p, const char *end, const char *s, size_t n)
 {
-	size_t i;
-
 	if ((size_t)(end - *p) < n)
 		return 0;
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7F)
-			return 0;
-		(*p)[i] = s[i];
-	}
+	memcpy(*p, s, n);
 	*p += n;
 	return 1;
 }
@@ -200,35 +232,78 @@ copy_plain(char **p, const char *end, const char *s, size_t n)
 /*
  * The line of a clean tag without colors, built in one piece: most lines
  * are these, a million of them in a big list.  0 when the line needs the
- * general path (escapes, colors, a long line).
+ * general path (escapes, colors, a long line).  The field values are
+ * parts of the text, so one look at the text says they need no escapes;
+ * names are written as they are on either path.
  */
 static int
 ok_line(struct tp_buf *b, const struct tp_tagres *t)
 {
 	char line[512], *p = line, *end = line + sizeof(line);
-	const char *head =
-		t->is_ref ? "     ok: reference '" : "     ok: tag '";
+	const char *head = t->is_ref ? "     ok: reference '" : "     ok: tag '";
 	const char *scope =
 		t->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
+	const char *name;
 	size_t i;
 
-	if (t->kind == NULL || !copy_plain(&p, end, head, strlen(head)) ||
-	    !copy_plain(&p, end, t->text, t->len) ||
-	    !copy_plain(&p, end, scope, strlen(scope)) ||
-	    !copy_plain(&p, end, t->kind->name, strlen(t->kind->name)))
+	if (t->kind == NULL || !is_plain(t->text, t->len) ||
+	    !copy_raw(&p, end, head, t->is_ref ? 20 : 14) ||
+	    !copy_raw(&p, end, t->text, t->len) ||
+	    !copy_raw(&p, end, scope, t->scope == TP_SCOPE_GIT ? 9 : 11) ||
+	    !copy_raw(&p, end, t->kind->name, strlen(t->kind->name)))
 		return 0;
 	for (i = 0; i < t->nfields; i++) {
 		const struct tp_fieldval *f = &t->fields[i];
 
-		if (!copy_plain(&p, end, i ? " " : " (", i ? 1 : 2) ||
-		    !copy_plain(&p, end, f->field->name,
-				strlen(f->field->name)) ||
-		    !copy_plain(&p, end, "=", 1) ||
-		    !copy_plain(&p, end, t->tag + f->off, f->len))
+		name = f->field->name;
+		if (!copy_raw(&p, end, i ? " " : " (", i ? 1 : 2) ||
+		    !copy_raw(&p, end, name, strlen(name)) ||
+		    !copy_raw(&p, end, "=", 1) ||
+		    !copy_raw(&p, end, t->tag + f->off, f->len))
 			return 0;
 	}
-	if (!copy_plain(&p, end, t->nfields ? ")\n" : "\n", t->nfields ? 2 : 1))
+	if ((t->nfields && !copy_raw(&p, end, ")", 1)) || p == end)
 		return 0;
+	*p++ = '\n';
+	put_n(b, line, (size_t)(p - line));
+	return 1;
+}
+
+/*
+ * A finding's line without colors, built in one piece like ok_line(); 0
+ * when it needs the general path.
+ */
+static int
+diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
+{
+	char line[1024], *p = line, *end = line + sizeof(line);
+	const char *level =
+		d->level == TP_LEVEL_ERROR ? "  error: " : "warning: ";
+	const char *head = t->is_ref ? "reference '" : "tag '";
+	const char *scope =
+		t->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
+	size_t mlen = strlen(d->message);
+	size_t slen = d->suggestion ? strlen(d->suggestion) : 0;
+
+	if (!is_plain(t->text, t->len) || !is_plain(d->message, mlen) ||
+	    !is_plain(d->suggestion, slen) ||
+	    !copy_raw(&p, end, level, 9) ||
+	    !copy_raw(&p, end, head, strlen(head)) ||
+	    !copy_raw(&p, end, t->text, t->len) ||
+	    !copy_raw(&p, end, scope, strlen(scope)) ||
+	    !copy_raw(&p, end, d->message, mlen) ||
+	    !copy_raw(&p, end, " [", 2) ||
+	    !copy_raw(&p, end, d->rule, strlen(d->rule)) ||
+	    !copy_raw(&p, end, "]", 1))
+		return 0;
+	if (d->suggestion != NULL &&
+	    (!copy_raw(&p, end, "; did you mean '", 16) ||
+	     !copy_raw(&p, end, d->suggestion, slen) ||
+	     !copy_raw(&p, end, "'?", 2)))
+		return 0;
+	if (p == end)
+		return 0;
+	*p++ = '\n';
 	put_n(b, line, (size_t)(p - line));
 	return 1;
 }
@@ -263,6 +338,8 @@ text_tag(struct tp_buf *b, const struct cli *cli, const struct tp_tagres *t)
 		return;
 	}
 	for (d = t->diags; d != NULL; d = d->next) {
+		if (!color && diag_line(b, t, d))
+			continue;
 		if (d->level == TP_LEVEL_ERROR)
 			put_level(b, color, "error", SGR_ERROR);
 		else
@@ -292,7 +369,7 @@ text_set(struct tp_buf *b, const struct cli *cli, const struct tp_setprob *s)
 	PUTL(b, "tags ");
 	for (i = 0; i < s->ntags; i++) {
 		put(b, i ? ", '" : "'");
-		put_shown(b, s->tags[i]->text, s->tags[i]->len);
+		put_shown(b, s->texts[i], s->lens[i]);
 		PUTL(b, "'");
 	}
 	PUTL(b, " (");
@@ -303,35 +380,77 @@ text_set(struct tp_buf *b, const struct cli *cli, const struct tp_setprob *s)
 	PUTL(b, "\n");
 }
 
+/* ------------------------------------------------------------------ */
+/* The sink: results printed as they come, or after the set rules     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Where results go.  A streaming run (no repository facts) prints each
+ * tag as soon as it is linted, so that a long list needs no memory for
+ * its results; with --git the set rules may still report on a tag, so
+ * the results are kept and printed after them.  Output goes through one
+ * buffer written out in pieces of about FLUSH_AT bytes.
+ */
+struct sink {
+	struct cli *cli;
+	struct tp_lint *run;
+	int json;
+	int stream;
+	struct tp_buf b;
+	struct tp_lint_jw w;
+	/* standard input's list: the run may point into it (stable) */
+	struct tp_list *list;
+};
+
 static int
-text_output(struct cli *cli, const struct tp_lint *run)
+flush(struct sink *k)
 {
-	struct tp_buf b = TP_BUF_INIT;
+	int rc = cli_write_out(k->cli, &k->b);
+
+	tp_buf_clear(&k->b);
+	return rc;
+}
+
+static int
+emit(struct sink *k, const struct tp_tagres *t)
+{
+	if (k->json) {
+		if (tp_lint_json_tag(&k->w, t) < 0)
+			cli_oom();
+	} else {
+		text_tag(&k->b, k->cli, t);
+	}
+	return k->b.len >= FLUSH_AT ? flush(k) : 0;
+}
+
+/* After tp_lint_finish(): kept tags, set problems, summary. */
+static int
+sink_end(struct sink *k)
+{
 	const struct tp_setprob *s;
 	struct tp_lint_summary sum;
-	size_t i, n = tp_lint_count(run);
+	size_t i, n = tp_lint_count(k->run);
 	int rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++) {
-		text_tag(&b, cli, tp_lint_at(run, i));
-		if (b.len >= FLUSH_AT) {
-			rc = cli_write_out(cli, &b);
-			tp_buf_clear(&b);
-		}
+	for (i = 0; !k->stream && i < n && rc == 0; i++)
+		rc = emit(k, tp_lint_at(k->run, i));
+	if (rc)
+		return rc;
+	if (k->json) {
+		if (tp_lint_json_end(&k->w, k->run) < 0)
+			cli_oom();
+		return flush(k);
 	}
-	for (s = tp_lint_set_problems(run); s != NULL && rc == 0; s = s->next)
-		text_set(&b, cli, s);
-	tp_lint_summary(run, &sum);
-	if (tp_buf_printf(&b,
+	for (s = tp_lint_set_problems(k->run); s != NULL; s = s->next)
+		text_set(&k->b, k->cli, s);
+	tp_lint_summary(k->run, &sum);
+	if (tp_buf_printf(&k->b,
 			  "%zu checked, %zu passed, %zu failed, "
 			  "%zu warning%s\n",
 			  sum.checked, sum.passed, sum.failed, sum.warnings,
 			  sum.warnings == 1 ? "" : "s") < 0)
 		cli_oom();
-	if (rc == 0)
-		rc = cli_write_out(cli, &b);
-	tp_buf_release(&b);
-	return rc;
+	return flush(k);
 }
 
 /* ------------------------------------------------------------------ */
@@ -339,46 +458,39 @@ text_output(struct cli *cli, const struct tp_lint *run)
 /* ------------------------------------------------------------------ */
 
 static int
-add(struct cli *cli, struct tp_lint *run, const struct tp_lint_input *in)
+add(struct sink *k, const struct tp_lint_input *in)
 {
+	const struct tp_tagres *t;
 	struct tp_error err;
 
 	/* the record is only needed when adding fails (out of memory) */
-	if (tp_lint_add(run, in, NULL, NULL) == 0)
-		return 0;
+	if (tp_lint_add(k->run, in, &t, NULL) == 0)
+		return k->stream ? emit(k, t) : 0;
 	tp_error_init(&err);
 	tp_error_set(&err, TP_ENOMEM, "out of memory");
-	return cli_fail(cli, &err);
+	return cli_fail(k->cli, &err);
 }
 
 static int
-add_stdin(struct cli *cli, struct tp_lint *run)
+add_list(struct sink *k, const struct tp_list *list)
 {
-	struct tp_list *list = NULL;
 	struct tp_lint_input in = TP_LINT_INPUT_INIT;
-	struct tp_error err;
 	size_t i;
 	int rc = 0;
 
-	tp_error_init(&err);
-	if (tp_list_read_fd(&list, 0, "-", &err) < 0)
-		return cli_fail(cli, &err);
-	if (list->partial)
-		cli_warn(cli, "the listing says more pages follow; only the "
-			      "first page is checked");
 	for (i = 0; i < list->n && rc == 0; i++) {
 		in.text = list->items[i].text;
 		in.len = list->items[i].len;
+		in.stable = 1;
 		in.line = list->items[i].line;
 		in.problem = list->items[i].problem;
-		rc = add(cli, run, &in);
+		rc = add(k, &in);
 	}
-	tp_list_free(list);
 	return rc;
 }
 
 static int
-add_git(struct cli *cli, struct tp_lint *run)
+add_git(struct sink *k)
 {
 	struct tp_history *h = NULL;
 	const struct tp_history_tag *tags;
@@ -390,7 +502,7 @@ add_git(struct cli *cli, struct tp_lint *run)
 	tp_error_init(&err);
 	if (tp_history_open(&h, NULL, 0, &err) < 0 ||
 	    tp_history_tags(&tags, &n, h, &err) < 0) {
-		rc = cli_fail(cli, &err);
+		rc = cli_fail(k->cli, &err);
 		goto done;
 	}
 	in.scope = TP_SCOPE_GIT;
@@ -399,35 +511,53 @@ add_git(struct cli *cli, struct tp_lint *run)
 		in.len = tags[i].name_len;
 		in.commit = tags[i].commit[0] ? tags[i].commit : NULL;
 		in.annotated = tags[i].annotated;
-		rc = add(cli, run, &in);
+		rc = add(k, &in);
 	}
 done:
 	tp_history_free(h);
 	return rc;
 }
 
+/*
+ * Standard input is read before any tag is checked, so that a list that
+ * cannot be read stops the command before anything is printed.  The list
+ * (k->list) lives until the run is freed: the run points into it.
+ */
 static int
-add_all(struct cli *cli, struct tp_lint *run, const struct check_opts *o,
-	const struct cli_strv *ops)
+add_all(struct sink *k, const struct check_opts *o, const struct cli_strv *ops)
 {
 	struct tp_lint_input in = TP_LINT_INPUT_INIT;
-	size_t i;
+	struct tp_error err;
+	size_t i, dashes = 0;
 	int rc = 0, stdin_done = 0;
 
 	if (o->git)
-		return add_git(cli, run);
+		return add_git(k);
+	for (i = 0; i < ops->n; i++)
+		dashes += strcmp(ops->v[i], "-") == 0;
+	if (dashes > 0 || o->from_stdin || ops->n == 0) {
+		tp_error_init(&err);
+		if (tp_list_read_fd(&k->list, 0, "-", &err) < 0)
+			return cli_fail(k->cli, &err);
+		if (k->list->partial)
+			cli_warn(k->cli,
+				 "the listing says more pages follow; only "
+				 "the first page is checked");
+	}
 	for (i = 0; i < ops->n && rc == 0; i++) {
 		if (strcmp(ops->v[i], "-") == 0) {
-			rc = add_stdin(cli, run);
+			rc = add_list(k, k->list);
 			stdin_done = 1;
 			continue;
 		}
+		/* the arguments outlive the run */
 		in.text = ops->v[i];
 		in.len = strlen(ops->v[i]);
-		rc = add(cli, run, &in);
+		in.stable = 1;
+		rc = add(k, &in);
 	}
-	if (rc == 0 && !stdin_done && (o->from_stdin || ops->n == 0))
-		rc = add_stdin(cli, run);
+	if (rc == 0 && k->list != NULL && !stdin_done)
+		rc = add_list(k, k->list);
 	return rc;
 }
 
@@ -466,11 +596,13 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	struct tp_lint_opts lo = TP_LINT_OPTS_INIT;
 	struct cli_strv ops = { NULL, 0 };
 	struct tp_policy *policy = NULL;
-	struct tp_lint *run = NULL;
-	struct tp_buf out = TP_BUF_INIT;
+	struct sink k;
 	struct tp_error err;
 	int rc;
 
+	memset(&k, 0, sizeof(k));
+	k.cli = cli;
+	tp_buf_init(&k.b, TP_BUF_MAX_DEFAULT);
 	tp_error_init(&err);
 	rc = cli_parse(cli, argc, argv, &usage, &o, &ops);
 	if (rc)
@@ -488,32 +620,33 @@ cmd_check(struct cli *cli, int argc, char **argv)
 						       : TP_SCOPE_IMAGE;
 	lo.kind = o.kind;
 	lo.strict = o.strict;
-	if (tp_lint_new(&run, policy, &lo, &err) < 0) {
+	/* repository facts let set rules report on single tags: keep them */
+	lo.stream = !o.git;
+	if (tp_lint_new(&k.run, policy, &lo, &err) < 0) {
 		if (err.code == TP_EINVAL && o.kind != NULL)
 			rc = cli_usage_error(cli, &usage, "%s", err.msg);
 		else
 			rc = cli_fail(cli, &err);
 		goto done;
 	}
-	rc = add_all(cli, run, &o, &ops);
+	k.json = o.format != NULL && strcmp(o.format, "json") == 0;
+	k.stream = lo.stream;
+	if (k.json)
+		tp_lint_json_begin(&k.w, &k.b, 0);
+	rc = add_all(&k, &o, &ops);
 	if (rc)
 		goto done;
-	if (tp_lint_finish(run, &err) < 0) {
+	if (tp_lint_finish(k.run, &err) < 0) {
 		rc = cli_fail(cli, &err);
 		goto done;
 	}
-	if (o.format != NULL && strcmp(o.format, "json") == 0) {
-		if (tp_lint_json(&out, run, 0) < 0)
-			cli_oom();
-		rc = cli_write_out(cli, &out);
-	} else {
-		rc = text_output(cli, run);
-	}
+	rc = sink_end(&k);
 	if (rc == 0)
-		rc = tp_lint_failed(run) ? EXIT_NO : EXIT_OK;
+		rc = tp_lint_failed(k.run) ? EXIT_NO : EXIT_OK;
 done:
-	tp_buf_release(&out);
-	tp_lint_free(run);
+	tp_buf_release(&k.b);
+	tp_lint_free(k.run);
+	tp_list_free(k.list);
 	tp_policy_free(policy);
 	free(ops.v);
 	return rc < 0 ? EXIT_OK : rc;

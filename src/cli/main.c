@@ -12,9 +12,12 @@ static const struct cli_cmd commands[] = {
 	{ "check", cmd_check, "lint tags against the policy" },
 	{ "compare", cmd_compare, "compare two versions by SemVer precedence" },
 	{ "current", cmd_current, "print the current release tag" },
+	{ "hook", cmd_hook, "check pushed tags (git hooks); install the hook" },
 	{ "next", cmd_next, "compute (and optionally tag) the next release" },
 	{ "policy", cmd_policy, "show, validate or start the policy" },
+	{ "prune", cmd_prune, "plan which old tags retention would delete" },
 	{ "sort", cmd_sort, "order versions by SemVer 2.0.0 precedence" },
+	{ "tags", cmd_tags, "render the image tags to publish for HEAD" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

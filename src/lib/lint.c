@@ -41,6 +41,17 @@ struct arena_block {
 	size_t size;
 };
 
+/* Blocks of memory that are freed together. */
+struct arena {
+	struct arena_block *head;
+};
+
+/* A copy of a text followed by TEXT_SLACK zeroed bytes, reused. */
+struct slack_buf {
+	char *s;
+	size_t size;
+};
+
 #define ARENA_HDR \
 	((sizeof(struct arena_block) + ARENA_ALIGN - 1) & \
 	 ~(size_t)(ARENA_ALIGN - 1))
@@ -52,16 +63,24 @@ struct prefix {
 };
 
 /*
- * The kinds of a scope as one pattern, (?:(*MARK:0)k0|(*MARK:1)k1|...),
- * anchored at both ends: PCRE2 takes the first alternative that matches
- * the whole tag, which is the first kind that does, in one call instead of
- * one a kind.  Not built when a kind has a `pattern` field (a user's
- * backtracking verb could end the alternation early); then the kinds are
- * tried one by one.
+ * What a tag must have for a kind's regex to be worth running: a first
+ * byte the kind can start with and at least the regex's minimum length.
+ * Most tags fail these for most kinds, so that trying the kinds one by
+ * one costs about one match a tag.
  */
-struct scope_re {
-	pcre2_code *re;
-	size_t *base; /* per kind of the scope: added to its group numbers */
+struct kind_filter {
+	unsigned char first[32]; /* bitmap of possible first bytes */
+	size_t minlen;
+	int done;
+};
+
+/* A kind of a scope as match_kind() tries it: all it reads in one place. */
+struct scope_kind {
+	const struct tp_kind *k;
+	const pcre2_code *re;
+	size_t ki; /* index in the policy's kinds */
+	int jit;
+	struct kind_filter f;
 };
 
 /* A repair candidate: room for the tag, a kind's prefix and ".0.0". */
@@ -76,6 +95,8 @@ struct tp_lint {
 	struct tp_lint_opts opts;
 	const struct tp_rule_conf *kind_conf;
 	pcre2_match_data *md;
+	PCRE2_SIZE *ov; /* md's ovector */
+	uint32_t nov;
 	int64_t now;
 	int error;
 	int finished; /* set rules ran (or are running) */
@@ -85,15 +106,35 @@ struct tp_lint {
 	size_t nblocks;
 	size_t n;
 
-	struct arena_block *arena;
+	struct arena arena;
+
+	/* streaming: the last tag's result and what it points to */
+	struct tp_tagres cur;
+	struct arena scratch; /* its diagnostics, rewound for each tag */
+	struct tp_fieldval *cur_fields;
+	struct slack_buf cur_text;
+	struct slack_buf key_text; /* rebuilding a keyed tag */
+	struct tp_fieldval *key_fields;
+
+	/* per scope: the rules with a check_tag hook that are on, kind
+	   left out, in registry order */
+	const struct tp_rule_conf **tag_rules[TP_SCOPE_COUNT];
+	size_t ntag_rules[TP_SCOPE_COUNT];
+	size_t *nfields; /* per policy kind: its field pieces */
+	int kind_error[TP_SCOPE_COUNT]; /* rule kind is at level error */
+	unsigned char *kind_jit; /* per policy kind: re is JIT-compiled */
+	struct kind_filter *filter; /* per policy kind */
+	struct scope_kind *sk[TP_SCOPE_COUNT]; /* per kind of the scope */
+	unsigned char *semver_groups; /* per policy kind: see
+					 semver_groups_follow() */
 
 	struct tp_setprob *set;
 	struct tp_setprob *set_tail;
 	struct tp_lint_summary sum;
 
 	size_t *kind_sig; /* per policy kind */
-	struct scope_re sre[TP_SCOPE_COUNT];
 	struct tp_keyed *keyed; /* tags with a version, input order */
+	uint64_t *keys; /* their keys again, densely (tp_lint_keys) */
 	size_t nkeyed, akeyed;
 	size_t nfacts; /* tags with a commit id */
 	pcre2_code **partial_re; /* per policy kind, compiled lazily */
@@ -101,8 +142,7 @@ struct tp_lint {
 	struct prefix *prefixes[TP_SCOPE_COUNT];
 	size_t nprefixes[TP_SCOPE_COUNT];
 	struct cand cand;
-	char *probe_text; /* a candidate, zeroed after it (TEXT_SLACK) */
-	size_t probe_size;
+	struct slack_buf probe_text; /* a candidate being tried */
 };
 
 /* ------------------------------------------------------------------ */
@@ -123,9 +163,9 @@ tp_lint_fail(struct tp_lint *run, int code)
 }
 
 static void *
-arena_alloc(struct tp_lint *run, size_t n)
+arena_alloc(struct tp_lint *run, struct arena *a, size_t n)
 {
-	struct arena_block *b = run->arena;
+	struct arena_block *b = a->head;
 	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	size_t size;
 	void *ptr;
@@ -136,20 +176,20 @@ arena_alloc(struct tp_lint *run, size_t n)
 	}
 	if (b == NULL || b->size - b->used < need) {
 		size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
-		b = calloc(1, ARENA_HDR + size);
+		b = malloc(ARENA_HDR + size);
 		if (b == NULL) {
 			fail(run, TP_ENOMEM);
 			return NULL;
 		}
 		b->used = 0;
 		b->size = size;
-		if (run->arena != NULL && need > ARENA_BLOCK) {
+		if (a->head != NULL && need > ARENA_BLOCK) {
 			/* a big one-off: keep filling the current block */
-			b->next = run->arena->next;
-			run->arena->next = b;
+			b->next = a->head->next;
+			a->head->next = b;
 		} else {
-			b->next = run->arena;
-			run->arena = b;
+			b->next = a->head;
+			a->head = b;
 		}
 	}
 	ptr = (char *)b + ARENA_HDR + b->used;
@@ -158,9 +198,9 @@ arena_alloc(struct tp_lint *run, size_t n)
 }
 
 static char *
-arena_strndup(struct tp_lint *run, const char *s, size_t len)
+arena_strndup(struct tp_lint *run, struct arena *a, const char *s, size_t len)
 {
-	char *d = arena_alloc(run, len + TEXT_SLACK);
+	char *d = arena_alloc(run, a, len + 1);
 
 	if (d == NULL)
 		return NULL;
@@ -170,37 +210,166 @@ arena_strndup(struct tp_lint *run, const char *s, size_t len)
 }
 
 static char *
-arena_vprintf(struct tp_lint *run, const char *fmt, va_list ap) TP_PRINTF(2, 0);
+arena_vprintf(struct tp_lint *run, struct arena *a, const char *fmt,
+	      va_list ap) TP_PRINTF(3, 0);
+
+/* 1 when the only conversions in `fmt` are %s and %%. */
+static int
+only_strings(const char *fmt)
+{
+	for (; *fmt != '\0'; fmt++)
+		if (*fmt == '%' && *++fmt != 's' && *fmt != '%')
+			return 0;
+	return 1;
+}
+
+/*
+ * Formats `fmt` (only %s and %%, see only_strings()) into the arena as
+ * vsnprintf() would, without its cost: most findings are such messages.
+ * NULL with *done 0 when an argument is NULL (vsnprintf() says "(null)"),
+ * leaving `ap` untouched for it.
+ */
+static char *
+arena_strings(struct tp_lint *run, struct arena *a, const char *fmt,
+	      va_list ap, int *done)
+{
+	const char *f, *pc, *arg;
+	va_list aq;
+	size_t n = 0, k;
+	char *d, *p;
+
+	*done = 0;
+	va_copy(aq, ap);
+	/* literal runs up to each '%', then its conversion */
+	for (f = fmt; (pc = strchr(f, '%')) != NULL; f = pc + 2) {
+		n += (size_t)(pc - f);
+		if (pc[1] == '%') {
+			n++;
+			continue;
+		}
+		arg = va_arg(aq, const char *);
+		if (arg == NULL)
+			break;
+		n += strlen(arg);
+	}
+	va_end(aq);
+	if (pc != NULL)
+		return NULL;
+	n += strlen(f);
+	*done = 1;
+	d = p = arena_alloc(run, a, n + 1);
+	if (d == NULL)
+		return NULL;
+	for (f = fmt; (pc = strchr(f, '%')) != NULL; f = pc + 2) {
+		memcpy(p, f, (size_t)(pc - f));
+		p += pc - f;
+		if (pc[1] == '%') {
+			*p++ = '%';
+			continue;
+		}
+		arg = va_arg(ap, const char *);
+		k = strlen(arg);
+		memcpy(p, arg, k);
+		p += k;
+	}
+	memcpy(p, f, strlen(f) + 1);
+	return d;
+}
 
 static char *
-arena_vprintf(struct tp_lint *run, const char *fmt, va_list ap)
+arena_vprintf(struct tp_lint *run, struct arena *a, const char *fmt,
+	      va_list ap)
 {
+	char small[256];
 	va_list aq;
 	char *d;
-	int n;
+	int n, done;
 
+	if (only_strings(fmt)) {
+		d = arena_strings(run, a, fmt, ap, &done);
+		if (done)
+			return d;
+	}
+	/* one formatting pass for the usual short message */
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
 	va_end(aq);
 	if (n < 0) {
 		fail(run, TP_ERROR);
 		return NULL;
 	}
-	d = arena_alloc(run, (size_t)n + 1);
-	if (d != NULL)
+	d = arena_alloc(run, a, (size_t)n + 1);
+	if (d == NULL)
+		return NULL;
+	if ((size_t)n < sizeof(small))
+		memcpy(d, small, (size_t)n + 1);
+	else
 		vsnprintf(d, (size_t)n + 1, fmt, ap);
 	return d;
 }
 
 static void
-arena_free(struct arena_block *b)
+arena_free(struct arena *a)
 {
-	struct arena_block *next;
+	struct arena_block *b, *next;
 
-	for (; b != NULL; b = next) {
+	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
 		free(b);
 	}
+	a->head = NULL;
+}
+
+/* Empties the arena, keeping its first block for the next use. */
+static void
+arena_rewind(struct arena *a)
+{
+	struct arena_block *b, *next;
+
+	if (a->head == NULL)
+		return;
+	for (b = a->head->next; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head->next = NULL;
+	a->head->used = 0;
+}
+
+/*
+ * Copies s[0..len) into `sb`, followed by TEXT_SLACK zeroed bytes; NULL
+ * when out of memory (recorded).
+ */
+static char *
+slack_copy(struct tp_lint *run, struct slack_buf *sb, const char *s,
+	   size_t len)
+{
+	char *n;
+
+	if (len > SIZE_MAX - TEXT_SLACK) {
+		fail(run, TP_ENOMEM);
+		return NULL;
+	}
+	if (len + TEXT_SLACK > sb->size) {
+		n = malloc(len + TEXT_SLACK);
+		if (n == NULL) {
+			fail(run, TP_ENOMEM);
+			return NULL;
+		}
+		free(sb->s);
+		sb->s = n;
+		sb->size = len + TEXT_SLACK;
+	}
+	memcpy(sb->s, s, len);
+	memset(sb->s + len, 0, TEXT_SLACK);
+	return sb->s;
+}
+
+/* The arena for what a result points to: the scratch one when streaming. */
+static struct arena *
+res_arena(struct tp_lint *run, const struct tp_tagres *t)
+{
+	return t == &run->cur ? &run->scratch : &run->arena;
 }
 
 /* ------------------------------------------------------------------ */
@@ -233,6 +402,7 @@ add_diag(struct tp_lint *run, struct tp_tagres *t, const char *id,
 	 va_list ap)
 {
 	struct tp_diag *d, **pp;
+	struct arena *a;
 	int was_ok = t->ok;
 
 	if (level == TP_LEVEL_OFF)
@@ -252,15 +422,16 @@ add_diag(struct tp_lint *run, struct tp_tagres *t, const char *id,
 			run->sum.failed++;
 		}
 	}
-	d = arena_alloc(run, sizeof(*d));
+	a = res_arena(run, t);
+	d = arena_alloc(run, a, sizeof(*d));
 	if (d == NULL)
 		return;
 	d->rule = id;
 	d->level = level;
-	d->message = arena_vprintf(run, fmt, ap);
-	d->suggestion =
-		suggestion ? arena_strndup(run, suggestion, strlen(suggestion))
-			   : NULL;
+	d->message = arena_vprintf(run, a, fmt, ap);
+	d->suggestion = suggestion ? arena_strndup(run, a, suggestion,
+						   strlen(suggestion))
+				   : NULL;
 	d->next = NULL;
 	if (d->message == NULL)
 		return;
@@ -305,37 +476,103 @@ tp_lint_report(struct tp_lint *run, struct tp_tagres *tag,
 	va_end(ap);
 }
 
+/*
+ * A set problem with room for `ntags` tags (texts, lens, and tags when
+ * `with_tags`), not yet linked; NULL at level off or out of memory.
+ */
+static struct tp_setprob *
+new_setprob(struct tp_lint *run, const struct tp_rule_conf *conf,
+	    enum tp_scope scope, size_t ntags, int with_tags, const char *fmt,
+	    va_list ap) TP_PRINTF(6, 0);
+
+static struct tp_setprob *
+new_setprob(struct tp_lint *run, const struct tp_rule_conf *conf,
+	    enum tp_scope scope, size_t ntags, int with_tags, const char *fmt,
+	    va_list ap)
+{
+	struct tp_setprob *s;
+	enum tp_level level = tp_lint_level(conf, scope);
+	size_t n = ntags ? ntags : 1;
+
+	if (level == TP_LEVEL_OFF)
+		return NULL;
+	if (n > SIZE_MAX / sizeof(*s->tags)) {
+		fail(run, TP_ENOMEM);
+		return NULL;
+	}
+	s = arena_alloc(run, &run->arena, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->rule = conf->desc->id;
+	s->level = level;
+	s->scope = scope;
+	s->message = arena_vprintf(run, &run->arena, fmt, ap);
+	if (with_tags)
+		s->tags = arena_alloc(run, &run->arena, n * sizeof(*s->tags));
+	s->texts = arena_alloc(run, &run->arena, n * sizeof(*s->texts));
+	s->lens = arena_alloc(run, &run->arena, n * sizeof(*s->lens));
+	if (s->message == NULL || (with_tags && s->tags == NULL) ||
+	    s->texts == NULL || s->lens == NULL)
+		return NULL;
+	s->ntags = ntags;
+	return s;
+}
+
+static void
+link_setprob(struct tp_lint *run, struct tp_setprob *s)
+{
+	if (run->set_tail != NULL)
+		run->set_tail->next = s;
+	else
+		run->set = s;
+	run->set_tail = s;
+}
+
 void
 tp_lint_report_set(struct tp_lint *run, const struct tp_rule_conf *conf,
 		   enum tp_scope scope, const struct tp_tagres **tags,
 		   size_t ntags, const char *fmt, ...)
 {
 	struct tp_setprob *s;
-	enum tp_level level = tp_lint_level(conf, scope);
 	va_list ap;
+	size_t i;
 
-	if (level == TP_LEVEL_OFF)
-		return;
-	s = arena_alloc(run, sizeof(*s));
+	va_start(ap, fmt);
+	s = new_setprob(run, conf, scope, ntags, 1, fmt, ap);
+	va_end(ap);
 	if (s == NULL)
 		return;
-	memset(s, 0, sizeof(*s));
-	s->rule = conf->desc->id;
-	s->level = level;
-	s->scope = scope;
+	for (i = 0; i < ntags; i++) {
+		s->tags[i] = tags[i];
+		s->texts[i] = tags[i]->text;
+		s->lens[i] = tags[i]->len;
+	}
+	link_setprob(run, s);
+}
+
+void
+tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
+			 enum tp_scope scope,
+			 const struct tp_keyed *const *tags, size_t ntags,
+			 const char *fmt, ...)
+{
+	struct tp_setprob *s;
+	va_list ap;
+	size_t i;
+
 	va_start(ap, fmt);
-	s->message = arena_vprintf(run, fmt, ap);
+	s = new_setprob(run, conf, scope, ntags, !run->opts.stream, fmt, ap);
 	va_end(ap);
-	s->tags = arena_alloc(run, (ntags ? ntags : 1) * sizeof(*s->tags));
-	if (s->message == NULL || s->tags == NULL)
+	if (s == NULL)
 		return;
-	memcpy(s->tags, tags, ntags * sizeof(*tags));
-	s->ntags = ntags;
-	if (run->set_tail != NULL)
-		run->set_tail->next = s;
-	else
-		run->set = s;
-	run->set_tail = s;
+	for (i = 0; i < ntags; i++) {
+		if (s->tags != NULL)
+			s->tags[i] = tags[i]->t;
+		s->texts[i] = tags[i]->text;
+		s->lens[i] = tags[i]->len;
+	}
+	link_setprob(run, s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -369,6 +606,8 @@ tp_lint_count(const struct tp_lint *run)
 struct tp_tagres *
 tp_lint_at(const struct tp_lint *run, size_t i)
 {
+	if (run->opts.stream)
+		return NULL;
 	return &run->blocks[i / RES_BLOCK][i % RES_BLOCK];
 }
 
@@ -410,6 +649,12 @@ tp_lint_keyed(const struct tp_lint *run, size_t *n)
 	return run->keyed;
 }
 
+const uint64_t *
+tp_lint_keys(const struct tp_lint *run)
+{
+	return run->keys;
+}
+
 /* A quick 64-bit mix of `len` bytes into `h` (not cryptographic). */
 static uint64_t
 mix(uint64_t h, const char *s, size_t len)
@@ -438,12 +683,22 @@ dup_key(const struct tp_lint *run, const struct tp_tagres *t)
 {
 	const struct tp_version *v = &t->version;
 	uint64_t h = (uint64_t)t->scope * 31 + tp_lint_kind_sig(run, t->kind);
-	size_t i;
+	size_t i, end;
 
-	h = mix(h, v->str + v->major_off, v->major_len);
-	h = mix(h, v->str + v->minor_off, v->minor_len);
-	h = mix(h, v->str + v->patch_off, v->patch_len);
-	h = mix(h, v->str + v->pre_off, v->pre_len);
+	if (t->kind->has_semver) {
+		/*
+		 * "MAJOR.MINOR.PATCH[-PRE]" is one span of a {semver}, and
+		 * the kinds that share a field signature all have {semver}
+		 */
+		end = v->pre_len ? v->pre_off + v->pre_len
+				 : v->patch_off + v->patch_len;
+		h = mix(h, v->str + v->major_off, end - v->major_off);
+	} else {
+		h = mix(h, v->str + v->major_off, v->major_len);
+		h = mix(h, v->str + v->minor_off, v->minor_len);
+		h = mix(h, v->str + v->patch_off, v->patch_len);
+		h = mix(h, v->str + v->pre_off, v->pre_len);
+	}
 	for (i = 0; i < t->nfields; i++)
 		if (!tp_field_is_version(t->fields[i].field->type))
 			h = mix(h, t->tag + t->fields[i].off, t->fields[i].len);
@@ -451,29 +706,64 @@ dup_key(const struct tp_lint *run, const struct tp_tagres *t)
 }
 
 static void
-add_keyed(struct tp_lint *run, struct tp_tagres *t)
+add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 {
 	struct tp_keyed *k;
+	uint64_t *keys;
 	size_t a;
 
 	if (run->nkeyed == run->akeyed) {
 		a = run->akeyed ? 2 * run->akeyed : 1024;
+		if (a > SIZE_MAX / sizeof(*k)) {
+			fail(run, TP_ENOMEM);
+			return;
+		}
 		k = realloc(run->keyed, a * sizeof(*k));
 		if (k == NULL) {
 			fail(run, TP_ENOMEM);
 			return;
 		}
 		run->keyed = k;
+		keys = realloc(run->keys, a * sizeof(*keys));
+		if (keys == NULL) {
+			fail(run, TP_ENOMEM);
+			return;
+		}
+		run->keys = keys;
 		run->akeyed = a;
 	}
-	run->keyed[run->nkeyed].key = dup_key(run, t);
-	run->keyed[run->nkeyed++].t = t;
+	k = &run->keyed[run->nkeyed];
+	k->key = run->keys[run->nkeyed] = dup_key(run, t);
+	if (t == &run->cur) {
+		/* the scratch result is gone after this tag: keep the text */
+		k->t = NULL;
+		k->text = stable != NULL ? stable
+					 : arena_strndup(run, &run->arena,
+							 t->text, t->len);
+		if (k->text == NULL)
+			return;
+	} else {
+		k->t = t;
+		k->text = t->text;
+	}
+	k->len = t->len;
+	k->index = t->index;
+	k->kind = t->kind;
+	k->line = t->line;
+	k->scope = (unsigned char)t->scope;
+	k->is_ref = (unsigned char)t->is_ref;
+	run->nkeyed++;
 }
 
 int
 tp_lint_version_text(struct tp_buf *out, const struct tp_tagres *t)
 {
-	const struct tp_version *v = &t->version;
+	return tp_lint_version_parts(out, &t->version);
+}
+
+int
+tp_lint_version_parts(struct tp_buf *out, const struct tp_version *v)
+{
 	int error = 0;
 
 	if (v->major_len > 0)
@@ -559,74 +849,100 @@ add_prefix(struct tp_lint *run, enum tp_scope s, const struct tp_kind *k)
 	return 0;
 }
 
+/*
+ * 1 when the kind's {semver} field (if any) is followed by the groups of
+ * its parts, major, minor, patch, pre and meta, as the template module
+ * writes it; the numbers are checked, not assumed.
+ */
+static int
+semver_groups_follow(const struct tp_kind *k)
+{
+	static const char *const parts[] = { "major", "minor", "patch", "pre",
+					     "meta" };
+	size_t i, j;
+
+	for (i = 0; i < k->npieces; i++) {
+		if (k->pieces[i].field == NULL ||
+		    k->pieces[i].field->type != TP_FIELD_SEMVER)
+			continue;
+		if (k->re == NULL)
+			return 0;
+		for (j = 0; j < 5; j++)
+			if (pcre2_substring_number_from_name(
+				    k->re, (PCRE2_SPTR)parts[j]) !=
+			    (int)(k->pieces[i].group + 1 + j))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static pcre2_code *partial_re(struct tp_lint *run, const struct tp_kind *k);
+
+/*
+ * Fills `f` for kind `k`: a byte is a possible first byte when the kind's
+ * regex can match a text that starts with it (a partial match of that
+ * byte alone says so).  A `pattern` field is the user's regex, whose
+ * partial matching is not trusted here: such kinds let every tag through.
+ */
+static void
+kind_filter(struct tp_lint *run, const struct tp_kind *k,
+	    struct kind_filter *f)
+{
+	pcre2_code *re;
+	uint32_t minlen = 0;
+	unsigned char c;
+	size_t i;
+	int rc, all = k->re == NULL;
+
+	f->done = 1;
+	for (i = 0; i < k->npieces && !all; i++)
+		all = k->pieces[i].field != NULL &&
+		      k->pieces[i].field->type == TP_FIELD_PATTERN;
+	re = all ? NULL : partial_re(run, k);
+	if (re == NULL ||
+	    pcre2_pattern_info(k->re, PCRE2_INFO_MINLENGTH, &minlen) != 0) {
+		memset(f->first, 0xff, sizeof(f->first));
+		f->minlen = 0;
+		return;
+	}
+	memset(f->first, 0, sizeof(f->first));
+	f->minlen = minlen;
+	for (i = 0; i < 256; i++) {
+		c = (unsigned char)i;
+		rc = pcre2_match(re, &c, 1, 0, PCRE2_PARTIAL_HARD, run->md,
+				 NULL);
+		if (rc >= 0 || rc == PCRE2_ERROR_PARTIAL)
+			f->first[i >> 3] |= (unsigned char)(1u << (i & 7));
+	}
+}
+
+/* 1 when kind `ki` can start with byte `ch` (its filter says so). */
+static int
+kind_may_start(const struct tp_lint *run, size_t ki, char ch)
+{
+	const struct kind_filter *f = &run->filter[ki];
+	unsigned char c = (unsigned char)ch;
+
+	return !f->done || ((f->first[c >> 3] >> (c & 7)) & 1);
+}
+
+/* 1 when `re` has JIT code for complete matches. */
+static int
+is_jit(const pcre2_code *re)
+{
+	size_t size = 0;
+
+	return re != NULL &&
+	       pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	       size > 0;
+}
+
 static int
 rule_enabled(const struct tp_rule_conf *c)
 {
 	return tp_lint_level(c, TP_SCOPE_GIT) != TP_LEVEL_OFF ||
 	       tp_lint_level(c, TP_SCOPE_IMAGE) != TP_LEVEL_OFF;
-}
-
-/*
- * Builds run->sre[s] (see struct scope_re) and sets *groups to its number
- * of groups.  Returns TP_ENOMEM only: a scope that cannot have one (a
- * `pattern` field, a pattern PCRE2 refuses) simply goes without.
- */
-static int
-scope_re(struct tp_lint *run, enum tp_scope s, uint32_t *groups)
-{
-	const struct tp_policy *p = run->p;
-	struct scope_re *sr = &run->sre[s];
-	struct tp_buf b = TP_BUF_INIT;
-	const struct tp_kind *k;
-	size_t i, j, base = 0;
-	uint32_t n;
-	int error = 0;
-
-	*groups = 0;
-	if (p->nscope[s] < 2)
-		return 0;
-	for (i = 0; i < p->nscope[s]; i++) {
-		k = p->scope[s][i];
-		if (k->re == NULL)
-			return 0;
-		for (j = 0; j < k->npieces; j++)
-			if (k->pieces[j].field != NULL &&
-			    k->pieces[j].field->type == TP_FIELD_PATTERN)
-				return 0;
-	}
-	sr->base = calloc(p->nscope[s], sizeof(*sr->base));
-	if (sr->base == NULL)
-		return TP_ENOMEM;
-	error = tp_buf_puts(&b, "(?:");
-	for (i = 0; i < p->nscope[s] && error == 0; i++) {
-		k = p->scope[s][i];
-		sr->base[i] = base;
-		if (pcre2_pattern_info(k->re, PCRE2_INFO_CAPTURECOUNT, &n) != 0)
-			n = 0;
-		base += n;
-		error = tp_buf_printf(&b, "%s(*MARK:%zu)", i ? "|" : "", i);
-		if (error == 0 &&
-		    tp_template_pattern(&b, k->pieces, k->npieces,
-					k->calver_counter, NULL) < 0)
-			error = TP_ERROR;
-	}
-	if (error == 0)
-		error = tp_buf_putc(&b, ')');
-	if (error == 0 &&
-	    tp_regex_compile(&sr->re, b.ptr,
-			     PCRE2_ANCHORED | PCRE2_ENDANCHORED |
-				     PCRE2_DUPNAMES,
-			     NULL) == 0 &&
-	    pcre2_pattern_info(sr->re, PCRE2_INFO_CAPTURECOUNT, &n) == 0 &&
-	    n == base) {
-		*groups = n;
-	} else {
-		/* no shortcut: the kinds are tried one by one */
-		pcre2_code_free(sr->re);
-		sr->re = NULL;
-	}
-	tp_buf_release(&b);
-	return error == TP_ENOMEM ? TP_ENOMEM : 0;
 }
 
 int
@@ -696,12 +1012,26 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 				     "the policy has no 'kind' rule");
 		goto done;
 	}
+	for (s = 0; s < TP_SCOPE_COUNT; s++)
+		run->kind_error[s] =
+			tp_lint_level(run->kind_conf, (enum tp_scope)s) ==
+			TP_LEVEL_ERROR;
 
 	run->kind_sig = calloc(p->nkinds + 1, sizeof(*run->kind_sig));
 	run->partial_re = calloc(p->nkinds + 1, sizeof(*run->partial_re));
-	if (run->kind_sig == NULL || run->partial_re == NULL)
+	run->nfields = calloc(p->nkinds + 1, sizeof(*run->nfields));
+	run->kind_jit = calloc(p->nkinds + 1, sizeof(*run->kind_jit));
+	run->semver_groups =
+		calloc(p->nkinds + 1, sizeof(*run->semver_groups));
+	if (run->kind_sig == NULL || run->partial_re == NULL ||
+	    run->nfields == NULL || run->kind_jit == NULL ||
+	    run->semver_groups == NULL)
 		goto nomem;
 	for (i = 0; i < p->nkinds; i++) {
+		run->nfields[i] = nfield_pieces(&p->kinds[i]);
+		run->kind_jit[i] = (unsigned char)is_jit(p->kinds[i].re);
+		run->semver_groups[i] =
+			(unsigned char)semver_groups_follow(&p->kinds[i]);
 		run->kind_sig[i] = i;
 		for (j = 0; j < i; j++)
 			if (same_fields(&p->kinds[i], &p->kinds[j])) {
@@ -717,23 +1047,52 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 			maxf = nfield_pieces(&p->kinds[i]);
 	}
 	run->probe_fields = calloc(maxf, sizeof(*run->probe_fields));
-	if (run->probe_fields == NULL)
+	run->cur_fields = calloc(maxf, sizeof(*run->cur_fields));
+	run->key_fields = calloc(maxf, sizeof(*run->key_fields));
+	if (run->probe_fields == NULL || run->cur_fields == NULL ||
+	    run->key_fields == NULL)
 		goto nomem;
 	for (s = 0; s < TP_SCOPE_COUNT; s++) {
 		run->prefixes[s] =
 			calloc(p->nscope[s] + 1, sizeof(*run->prefixes[s]));
-		if (run->prefixes[s] == NULL)
+		run->tag_rules[s] =
+			calloc(p->nrules + 1, sizeof(*run->tag_rules[s]));
+		if (run->prefixes[s] == NULL || run->tag_rules[s] == NULL)
 			goto nomem;
+		for (i = 0; i < p->nrules; i++)
+			if (&p->rules[i] != run->kind_conf &&
+			    p->rules[i].desc->check_tag != NULL &&
+			    tp_lint_level(&p->rules[i], (enum tp_scope)s) !=
+				    TP_LEVEL_OFF)
+				run->tag_rules[s][run->ntag_rules[s]++] =
+					&p->rules[i];
 		for (i = 0; i < p->nscope[s]; i++)
 			add_prefix(run, (enum tp_scope)s, p->scope[s][i]);
-		if (scope_re(run, (enum tp_scope)s, &groups) < 0)
-			goto nomem;
-		if (groups > maxg)
-			maxg = groups;
 	}
 	run->md = pcre2_match_data_create(maxg + 1, NULL);
 	if (run->md == NULL)
 		goto nomem;
+	run->ov = pcre2_get_ovector_pointer(run->md);
+	run->nov = pcre2_get_ovector_count(run->md);
+	run->filter = calloc(p->nkinds + 1, sizeof(*run->filter));
+	if (run->filter == NULL)
+		goto nomem;
+	for (s = 0; s < TP_SCOPE_COUNT; s++) {
+		run->sk[s] = calloc(p->nscope[s] + 1, sizeof(*run->sk[s]));
+		if (run->sk[s] == NULL)
+			goto nomem;
+		for (i = 0; i < p->nscope[s]; i++) {
+			j = (size_t)(p->scope[s][i] - p->kinds);
+			if (!run->filter[j].done)
+				kind_filter(run, p->scope[s][i],
+					    &run->filter[j]);
+			run->sk[s][i].k = p->scope[s][i];
+			run->sk[s][i].re = p->scope[s][i]->re;
+			run->sk[s][i].ki = j;
+			run->sk[s][i].jit = run->kind_jit[j];
+			run->sk[s][i].f = run->filter[j];
+		}
+	}
 	*out = run;
 	return 0;
 nomem:
@@ -754,21 +1113,32 @@ tp_lint_free(struct tp_lint *run)
 	for (i = 0; i < run->nblocks; i++)
 		free(run->blocks[i]);
 	free(run->blocks);
-	arena_free(run->arena);
+	arena_free(&run->arena);
+	arena_free(&run->scratch);
 	pcre2_match_data_free(run->md);
 	for (i = 0; run->partial_re != NULL && i < run->p->nkinds; i++)
 		pcre2_code_free(run->partial_re[i]);
 	free(run->partial_re);
 	free(run->kind_sig);
+	free(run->nfields);
+	free(run->kind_jit);
+	free(run->filter);
+	for (s = 0; s < TP_SCOPE_COUNT; s++)
+		free(run->sk[s]);
+	free(run->semver_groups);
 	free(run->probe_fields);
+	free(run->cur_fields);
+	free(run->key_fields);
 	for (s = 0; s < TP_SCOPE_COUNT; s++) {
 		free(run->prefixes[s]);
-		pcre2_code_free(run->sre[s].re);
-		free(run->sre[s].base);
+		free(run->tag_rules[s]);
 	}
 	free(run->keyed);
+	free(run->keys);
 	free(run->cand.s);
-	free(run->probe_text);
+	free(run->probe_text.s);
+	free(run->cur_text.s);
+	free(run->key_text.s);
 	free(run);
 }
 
@@ -782,29 +1152,74 @@ scope_name(enum tp_scope s)
 	return s == TP_SCOPE_GIT ? "git" : "image";
 }
 
-/* The regex matched; fills the spans and checks the values. */
+/*
+ * The version of a matched {semver} field from the groups of its parts,
+ * which follow the field's group `g` (see semver_groups_follow()): the
+ * regex checked the grammar, so this is what tp_version_parse() would
+ * give, without reading the text again.  0 when a group is missing.
+ */
+static int
+semver_groups(struct tp_version *v, const PCRE2_SIZE *ov, uint32_t nov,
+	      size_t g, const char *tag, size_t off, size_t len)
+{
+	const PCRE2_SIZE *p = ov + 2 * (g + 1);
+	size_t end = len;
+
+	if (g + 5 >= nov || p[0] == PCRE2_UNSET || p[2] == PCRE2_UNSET ||
+	    p[4] == PCRE2_UNSET)
+		return 0;
+	memset(v, 0, sizeof(*v));
+	v->str = tag + off;
+	v->len = len;
+	v->major_off = p[0] - off;
+	v->major_len = p[1] - p[0];
+	v->minor_off = p[2] - off;
+	v->minor_len = p[3] - p[2];
+	v->patch_off = p[4] - off;
+	v->patch_len = p[5] - p[4];
+	v->build_off = len;
+	if (p[8] != PCRE2_UNSET) {
+		v->build_off = p[8] - off;
+		v->build_len = p[9] - p[8];
+		end = v->build_off - 1;
+	}
+	v->pre_off = end;
+	if (p[6] != PCRE2_UNSET) {
+		v->pre_off = p[6] - off;
+		v->pre_len = p[7] - p[6];
+	}
+	return 1;
+}
+
+/*
+ * The regex matched; fills the spans and checks the values.  `fields` has
+ * room for any kind's fields, or is NULL: then they are carved from the
+ * run's arena (a result that is kept).
+ */
 static void
-take_fields(struct tp_lint *run, struct tp_tagres *t, size_t base)
+take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
+	    struct tp_fieldval *fields)
 {
 	const struct tp_kind *k = t->kind;
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(run->md);
-	uint32_t nov = pcre2_get_ovector_count(run->md);
-	struct tp_version *v = &t->version;
+	PCRE2_SIZE *ov = run->ov;
+	uint32_t nov = run->nov;
+	struct tp_version *v = &t->version, sem;
 	struct tp_fieldval *fv;
 	const struct tp_field *f;
 	char why[160];
 	size_t i, n = 0;
-	int rc;
+	int rc, have_sem = 0;
 
-	t->nfields = nfield_pieces(k);
-	if (t->probe_)
-		t->fields = run->probe_fields;
+	t->nfields = run->nfields[ki];
+	if (fields != NULL)
+		t->fields = fields;
 	else if (t->nfields > 0)
-		t->fields = arena_alloc(run, t->nfields * sizeof(*t->fields));
+		t->fields = arena_alloc(run, &run->arena,
+					t->nfields * sizeof(*t->fields));
 	if (t->nfields > 0 && t->fields == NULL)
 		return;
 	for (i = 0; i < k->npieces; i++) {
-		size_t g = k->pieces[i].group + base;
+		size_t g = k->pieces[i].group;
 
 		if (k->pieces[i].field == NULL)
 			continue;
@@ -818,10 +1233,16 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t base)
 		} else {
 			fv->off = fv->len = 0;
 		}
+		if (fv->field->type == TP_FIELD_SEMVER && run->semver_groups[ki])
+			have_sem = semver_groups(&sem, ov, nov, g, t->tag,
+						 fv->off, fv->len);
 	}
-	/* value checks, after the spans: they reuse the match data */
+	/*
+	 * value checks, after the spans: they reuse the match data.  The
+	 * version is all zero here: results start zeroed, and this runs
+	 * once for each.
+	 */
 	t->fields_ok = 1;
-	memset(v, 0, sizeof(*v));
 	v->str = t->tag;
 	v->len = t->tag_len;
 	for (i = 0; i < t->nfields; i++) {
@@ -859,6 +1280,10 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t base)
 		case TP_FIELD_SEMVER: {
 			struct tp_error e;
 
+			if (have_sem) {
+				*v = sem;
+				break;
+			}
 			/* the regex checked the grammar: this rarely fails */
 			if (tp_version_parse(v, s, fv->len, NULL) == 0)
 				break;
@@ -943,76 +1368,111 @@ custom_rules(struct tp_lint *run, struct tp_tagres *t)
 	}
 }
 
-/* The alternative of a scope pattern that matched (its (*MARK:N)). */
-static size_t
-mark(pcre2_match_data *md)
+/*
+ * One match of a kind's (or a scope's) anchored regex against the whole
+ * tag.  JIT code is called directly: pcre2_match() would only check the
+ * arguments and hand over to it (the patterns never use UTF mode, so there
+ * is no UTF check to skip).
+ */
+static int
+match(struct tp_lint *run, const pcre2_code *re, int jit, const char *s,
+      size_t len)
 {
-	PCRE2_SPTR m = pcre2_get_mark(md);
-	size_t n = 0;
+	if (jit)
+		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, run->md,
+				       NULL);
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, run->md, NULL);
+}
 
-	if (m == NULL || *m == '\0')
-		return (size_t)-1;
-	for (; *m >= '0' && *m <= '9'; m++)
-		n = n * 10 + (size_t)(*m - '0');
-	return *m == '\0' ? n : (size_t)-1;
+/*
+ * Step 3 for t->tag in t->scope; `fields` as take_fields().  The kinds
+ * are tried in order, each with its own regex, after its filter.
+ */
+static void
+match_kind(struct tp_lint *run, struct tp_tagres *t, struct tp_fieldval *fields)
+{
+	const struct scope_kind *sk = run->sk[t->scope];
+	const struct scope_kind *end = sk + run->p->nscope[t->scope];
+	unsigned char c = t->tag_len > 0 ? (unsigned char)t->tag[0] : 0;
+
+	for (; sk < end; sk++) {
+		if (t->tag_len < sk->f.minlen ||
+		    (t->tag_len > 0 && !((sk->f.first[c >> 3] >> (c & 7)) & 1)) ||
+		    sk->re == NULL)
+			continue;
+		if (match(run, sk->re, sk->jit, t->tag, t->tag_len) >= 0) {
+			t->kind = sk->k;
+			take_fields(run, t, sk->ki, fields);
+			return;
+		}
+	}
 }
 
 /* Steps 3 and 4 for t->tag in t->scope. */
 static void
 lint_tag(struct tp_lint *run, struct tp_tagres *t)
 {
-	const struct tp_policy *p = run->p;
-	const struct tp_kind *const *ks = p->scope[t->scope];
-	size_t nk = p->nscope[t->scope], i;
-	const struct tp_rule_conf *c;
-	int rc;
+	const struct tp_rule_conf *const *rules = run->tag_rules[t->scope];
+	size_t n = run->ntag_rules[t->scope], i;
 
-	if (run->sre[t->scope].re != NULL) {
-		rc = pcre2_match(run->sre[t->scope].re, (PCRE2_SPTR)t->tag,
-				 t->tag_len, 0, 0, run->md, NULL);
-		i = rc >= 0 ? mark(run->md) : nk;
-		if (i < nk) {
-			t->kind = ks[i];
-			take_fields(run, t, run->sre[t->scope].base[i]);
-		}
-	} else {
-		for (i = 0; i < nk; i++) {
-			if (ks[i]->re == NULL)
-				continue;
-			rc = pcre2_match(ks[i]->re, (PCRE2_SPTR)t->tag,
-					 t->tag_len, 0, 0, run->md, NULL);
-			if (rc >= 0) {
-				t->kind = ks[i];
-				take_fields(run, t, 0);
-				break;
-			}
-		}
+	match_kind(run, t,
+		   t->probe_	     ? run->probe_fields
+		   : t == &run->cur ? run->cur_fields
+				    : NULL);
+	if (t->probe_ && t->kind == NULL && run->kind_error[t->scope]) {
+		/* what rule kind says of it does not matter: it fails */
+		t->nerrors++;
+		return;
 	}
 	if (run->kind_conf->desc->check_tag != NULL)
 		run->kind_conf->desc->check_tag(run, t, run->kind_conf);
-	for (i = 0; i < p->nrules; i++) {
+	for (i = 0; i < n; i++) {
 		if (t->probe_ && t->nerrors > 0)
 			return;
-		c = &p->rules[i];
-		if (c == run->kind_conf || c->desc->check_tag == NULL ||
-		    tp_lint_level(c, t->scope) == TP_LEVEL_OFF)
-			continue;
-		c->desc->check_tag(run, t, c);
+		rules[i]->desc->check_tag(run, t, rules[i]);
 	}
 	if (t->probe_ && t->nerrors > 0)
 		return;
 	custom_rules(run, t);
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* 1 when a byte of the word is zero (the classic bit trick). */
+static int
+has_zero_byte(uint64_t w)
+{
+	return ((w - ONES) & ~w & HIGHS) != 0;
+}
+
+/*
+ * Eight bytes at a time (this runs once for every tag), the last word
+ * overlapping the one before it: fixed-size loads, no byte loop.
+ */
 static int
 has_ref_char(const char *s, size_t len)
 {
+	uint64_t w;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		if (s[i] == '/' || s[i] == ':' || s[i] == '@')
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			if (s[i] == '/' || s[i] == ':' || s[i] == '@')
+				return 1;
+		return 0;
+	}
+	for (i = 0;; i += 8) {
+		if (i + 8 > len)
+			i = len - 8;
+		memcpy(&w, s + i, 8);
+		if (has_zero_byte(w ^ (ONES * '/')) ||
+		    has_zero_byte(w ^ (ONES * ':')) ||
+		    has_zero_byte(w ^ (ONES * '@')))
 			return 1;
-	return 0;
+		if (i + 8 == len)
+			return 0;
+	}
 }
 
 static struct tp_tagres *
@@ -1034,41 +1494,87 @@ new_result(struct tp_lint *run)
 	return &run->blocks[b][run->n % RES_BLOCK];
 }
 
+/* A kept copy of a tag's text, zeroed after it (TEXT_SLACK). */
+static char *
+arena_textdup(struct tp_lint *run, const char *s, size_t len)
+{
+	char *d;
+
+	if (len > SIZE_MAX - TEXT_SLACK) {
+		fail(run, TP_ENOMEM);
+		return NULL;
+	}
+	d = arena_alloc(run, &run->arena, len + TEXT_SLACK);
+	if (d == NULL)
+		return NULL;
+	memcpy(d, s, len);
+	memset(d + len, 0, TEXT_SLACK);
+	return d;
+}
+
+/* A result with nothing set (copied: faster than memset for its size). */
+static const struct tp_tagres zero_result;
+
+/* The result a new tag is linted into, with its text; NULL on OOM. */
+static struct tp_tagres *
+start_result(struct tp_lint *run, const struct tp_lint_input *in)
+{
+	struct tp_tagres *t;
+
+	if (run->opts.stream) {
+		t = &run->cur;
+		arena_rewind(&run->scratch);
+		*t = zero_result;
+		t->text = slack_copy(run, &run->cur_text, in->text, in->len);
+		return t->text != NULL ? t : NULL;
+	}
+	t = new_result(run);
+	if (t == NULL) {
+		fail(run, TP_ENOMEM);
+		return NULL;
+	}
+	t->text = arena_textdup(run, in->text, in->len);
+	if (in->commit != NULL)
+		t->commit = arena_strndup(run, &run->arena, in->commit,
+					  strlen(in->commit));
+	return run->error == 0 ? t : NULL;
+}
+
 int
 tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 	    const struct tp_tagres **out, struct tp_error *err)
 {
-	struct tp_tagres *t;
+	struct tp_tagres *t = NULL;
 	struct tp_image_ref ref;
 	struct tp_error e;
 	int scope = in->scope;
 
 	if (out != NULL)
 		*out = NULL;
-	if (run->error == 0 && (t = new_result(run)) != NULL) {
-		t->text = arena_strndup(run, in->text, in->len);
-		t->len = in->len;
-		t->line = in->line;
-		t->index = run->n;
-		t->annotated = in->annotated;
-		t->ok = 1;
-		if (in->commit != NULL)
-			t->commit = arena_strndup(run, in->commit,
-						  strlen(in->commit));
-	} else {
-		fail(run, TP_ENOMEM);
-		t = NULL;
-	}
+	if (run->opts.stream && in->commit != NULL)
+		return tp_error_set(err, TP_EINVAL,
+				    "a streaming lint run takes no commits");
+	if (run->error == 0)
+		t = start_result(run, in);
 	if (run->error != 0 || t == NULL)
 		return tp_error_set(err, run->error ? run->error : TP_ENOMEM,
 				    "out of memory");
+	t->len = in->len;
+	t->line = in->line;
+	t->index = run->n;
+	t->annotated = in->annotated;
+	t->ok = 1;
 	run->n++;
 	t->tag = t->text;
 	t->tag_len = t->len;
+	/*
+	 * has_ref_char() reads the input, not the fresh copy: its loads
+	 * would wait for the stores that made the copy
+	 */
 	if (scope < 0) {
 		if (run->opts.scope == TP_SCOPE_GIT)
 			scope = TP_SCOPE_GIT;
-		else if (has_ref_char(t->text, t->len)) {
+		else if (has_ref_char(in->text, in->len)) {
 			scope = TP_SCOPE_IMAGE;
 			t->is_ref = 1;
 		} else if (run->opts.scope >= 0)
@@ -1103,7 +1609,7 @@ tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 		lint_tag(run, t);
 	}
 	if (t->has_version)
-		add_keyed(run, t);
+		add_keyed(run, t, in->stable ? in->text : NULL);
 	run->nfacts += t->commit != NULL;
 	set_ok(run, t);
 	/* counted now, while the result is in the cache */
@@ -1115,6 +1621,99 @@ tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 		return tp_error_set(err, run->error, "out of memory");
 	if (out != NULL)
 		*out = t;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Keyed tags                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Rebuilds keyed tag `k` into `t`: the same match on the same text gives
+ * the same kind, fields and version (`fields` as take_fields()).  The
+ * match runs on a copy with slack; the spans are offsets, so they hold
+ * for the run's copy of the text that `t` then points into.  0, or the
+ * run's error.
+ */
+static int
+rebuild(struct tp_lint *run, const struct tp_keyed *k, struct tp_tagres *t,
+	struct tp_fieldval *fields)
+{
+	struct tp_image_ref ref;
+	const char *tag;
+
+	memset(t, 0, sizeof(*t));
+	t->text = k->text;
+	t->len = k->len;
+	t->line = k->line;
+	t->index = k->index;
+	t->scope = (enum tp_scope)k->scope;
+	t->is_ref = k->is_ref;
+	t->annotated = -1;
+	t->ok = 1;
+	tag = t->text;
+	t->tag_len = t->len;
+	if (t->is_ref) {
+		if (tp_image_ref_parse(&ref, t->text, t->len, NULL) < 0)
+			return TP_ERROR;
+		tag += ref.tag_off;
+		t->tag_len = ref.tag_len;
+	}
+	t->tag = slack_copy(run, &run->key_text, tag, t->tag_len);
+	if (t->tag == NULL)
+		return run->error;
+	/* its values passed before; a probe would not count a finding */
+	t->probe_ = 1;
+	match_kind(run, t, fields);
+	t->probe_ = 0;
+	/* the version borrows the tag ({semver}: from the field on) */
+	if (t->version.str != NULL)
+		t->version.str = tag + (t->version.str - t->tag);
+	t->tag = tag;
+	if (run->error != 0)
+		return run->error;
+	return t->kind == k->kind && t->has_version ? 0 : TP_ERROR;
+}
+
+struct tp_tagres *
+tp_lint_keyed_tag(struct tp_lint *run, const struct tp_keyed *k)
+{
+	struct tp_keyed *m = &run->keyed[k - run->keyed];
+	struct tp_tagres *t;
+	int rc;
+
+	if (m->t != NULL)
+		return m->t;
+	t = arena_alloc(run, &run->arena, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	rc = rebuild(run, m, t, NULL);
+	if (rc < 0) {
+		fail(run, rc);
+		return NULL;
+	}
+	m->t = t;
+	return t;
+}
+
+int
+tp_lint_keyed_version(struct tp_lint *run, const struct tp_keyed *k,
+		      struct tp_version *out)
+{
+	struct tp_tagres t;
+	int rc;
+
+	if (k->t != NULL) {
+		*out = k->t->version;
+		return 0;
+	}
+	rc = rebuild(run, k, &t, run->key_fields);
+	if (rc < 0) {
+		fail(run, rc);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	*out = t.version;
 	return 0;
 }
 
@@ -1205,20 +1804,10 @@ probe(struct tp_lint *run, enum tp_scope scope, const char *s, size_t len,
 {
 	struct tp_tagres t;
 
-	/* a copy with zeroed slack, as the arena gives the real tags */
-	if (len + TEXT_SLACK > run->probe_size) {
-		free(run->probe_text);
-		run->probe_size = len + TEXT_SLACK;
-		run->probe_text = malloc(run->probe_size);
-		if (run->probe_text == NULL) {
-			run->probe_size = 0;
-			fail(run, TP_ENOMEM);
-			return 0;
-		}
-	}
-	memcpy(run->probe_text, s, len);
-	memset(run->probe_text + len, 0, run->probe_size - len);
-	s = run->probe_text;
+	/* a copy with zeroed slack, as the real tags have */
+	s = slack_copy(run, &run->probe_text, s, len);
+	if (s == NULL)
+		return 0;
 	memset(&t, 0, sizeof(t));
 	t.text = t.tag = s;
 	t.len = t.tag_len = len;
@@ -1229,6 +1818,30 @@ probe(struct tp_lint *run, enum tp_scope scope, const char *s, size_t len,
 	lint_tag(run, &t);
 	*kind = t.kind;
 	return t.nerrors == 0;
+}
+
+/*
+ * The repairs among FIX_LOWER, FIX_DASH and FIX_ZEROS that would change
+ * nothing in s[0..len): whether each changes something does not depend on
+ * the others, so a candidate with one of them is refused by candidate()
+ * whatever else it holds; skipping it saves building it.
+ */
+static unsigned
+dead_fixes(const char *s, size_t len)
+{
+	unsigned live = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			live |= FIX_LOWER;
+		else if (s[i] == '_')
+			live |= FIX_DASH;
+		else if (s[i] == '0' && i + 1 < len && is_digit(s[i + 1]) &&
+			 (i == 0 || !is_digit(s[i - 1])))
+			live |= FIX_ZEROS;
+	}
+	return (FIX_LOWER | FIX_DASH | FIX_ZEROS) & ~live;
 }
 
 static const unsigned fix_order[] = { 0x1, 0x2, 0x4, 0x8, 0x3, 0x5, 0x6, 0x9,
@@ -1276,6 +1889,7 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 	const struct tp_kind *k;
 	size_t pv, npv, m, nm = sizeof(fix_order) / sizeof(fix_order[0]);
 	size_t need, i;
+	unsigned dead;
 
 	if (t->probe_ || t->tag == NULL)
 		return NULL;
@@ -1295,15 +1909,18 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 			return NULL;
 		}
 	}
+	dead = dead_fixes(t->tag, t->tag_len);
 	/* m == 0 is no repair: only worth trying with a prefix change */
 	for (pv = 0; pv < npv; pv++) {
 		for (m = pv == 0 ? 1 : 0; m <= nm; m++) {
-			if (!candidate(run, t, m ? fix_order[m - 1] : 0, pv) ||
+			if ((m && (fix_order[m - 1] & dead)) ||
+			    !candidate(run, t, m ? fix_order[m - 1] : 0, pv) ||
 			    !probe(run, t->scope, run->cand.s, run->cand.len,
 				   &k))
 				continue;
 			t->suggestion_ =
-				arena_strndup(run, run->cand.s, run->cand.len);
+				arena_strndup(run, res_arena(run, t),
+					      run->cand.s, run->cand.len);
 			return t->suggestion_;
 		}
 	}
@@ -1341,8 +1958,15 @@ follows(struct tp_lint *run, const struct tp_kind *k, const char *s, size_t len)
 	size_t lo = 0, hi = len, mid;
 	int rc;
 
-	if (re == NULL)
+	if (re == NULL || len == 0 ||
+	    !kind_may_start(run, (size_t)(k - run->p->kinds), s[0]))
 		return 0;
+	/* most kinds cannot even start the tag: one match says so */
+	rc = pcre2_match(re, (PCRE2_SPTR)s, 1, 0, PCRE2_PARTIAL_HARD, run->md,
+			 NULL);
+	if (rc < 0 && rc != PCRE2_ERROR_PARTIAL)
+		return 0;
+	lo = 1;
 	while (lo < hi) {
 		mid = lo + (hi - lo + 1) / 2;
 		rc = pcre2_match(re, (PCRE2_SPTR)s, mid, 0, PCRE2_PARTIAL_HARD,
@@ -1430,8 +2054,9 @@ level_name(enum tp_level l)
 				       : "off";
 }
 
+/* A tag object through the writer (pretty output). */
 static void
-json_tag(struct tp_json_w *w, const struct tp_tagres *t)
+json_tag_w(struct tp_json_w *w, const struct tp_tagres *t)
 {
 	const struct tp_diag *d;
 	size_t i;
@@ -1470,51 +2095,319 @@ json_tag(struct tp_json_w *w, const struct tp_tagres *t)
 	tp_jw_obj_end(w);
 }
 
-int
-tp_lint_json(struct tp_buf *out, const struct tp_lint *run, int pretty)
+/*
+ * Compact output is written directly, without the writer's bookkeeping
+ * for every value: the same bytes the writer gives without `pretty` (no
+ * white space; strings through tp_json_str()), for a fraction of the
+ * work, which matters at a million tags.
+ */
+static void
+jput(struct tp_lint_jw *j, const char *s, size_t n)
 {
-	struct tp_json_w w;
+	if (j->error == 0 && tp_buf_put(j->out, s, n) < 0)
+		j->error = TP_ENOMEM;
+}
+
+#define JPUTL(j, lit) jput((j), (lit), sizeof(lit) - 1)
+
+/* A string value, or null for NULL. */
+static void
+jstr(struct tp_lint_jw *j, const char *s, size_t n)
+{
+	if (s == NULL)
+		JPUTL(j, "null");
+	else if (j->error == 0 && tp_json_str(j->out, s, n) < 0)
+		j->error = TP_ENOMEM;
+}
+
+static void
+jstr0(struct tp_lint_jw *j, const char *s)
+{
+	jstr(j, s, s != NULL ? strlen(s) : 0);
+}
+
+/*
+ * 1 when s[0..n) goes into a JSON string as it is: printable ASCII
+ * without '"' and '\\' (tp_json_str() escapes nothing then).  Eight bytes
+ * at a time, as has_ref_char().
+ */
+static int
+json_plain(const char *s, size_t n)
+{
+	uint64_t w;
+	size_t i;
+	unsigned char c;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++) {
+			c = (unsigned char)s[i];
+			if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
+				return 0;
+		}
+		return 1;
+	}
+	for (i = 0;; i += 8) {
+		if (i + 8 > n)
+			i = n - 8;
+		memcpy(&w, s + i, 8);
+		if ((((w - ONES * 0x20) & ~w) | ((w + ONES * 0x01) | w)) &
+			    HIGHS ||
+		    has_zero_byte(w ^ (ONES * '"')) ||
+		    has_zero_byte(w ^ (ONES * '\\')))
+			return 0;
+		if (i + 8 == n)
+			return 1;
+	}
+}
+
+/* Appends s[0..n) at *p when it fits before `end` and is plain. */
+static int
+fast_raw(char **p, const char *end, const char *s, size_t n)
+{
+	if ((size_t)(end - *p) < n)
+		return 0;
+	memcpy(*p, s, n);
+	*p += n;
+	return 1;
+}
+
+/* The same as a JSON string literal; 0 when it needs escapes. */
+static int
+fast_str(char **p, const char *end, const char *s, size_t n)
+{
+	if ((size_t)(end - *p) < n + 2 || !json_plain(s, n))
+		return 0;
+	*(*p)++ = '"';
+	memcpy(*p, s, n);
+	*p += n;
+	*(*p)++ = '"';
+	return 1;
+}
+
+#define FAST_LIT(p, end, lit) fast_raw((p), (end), (lit), sizeof(lit) - 1)
+
+/*
+ * A compact tag object built in one piece when no string in it needs an
+ * escape (nearly always); 0 sends it to json_tag_compact().  The field
+ * values are parts of the text, which is checked as a whole.
+ */
+static int
+json_tag_fast(struct tp_lint_jw *j, const struct tp_tagres *t)
+{
+	char obj[1024], *p = obj, *end = obj + sizeof(obj);
+	const struct tp_diag *d;
+	const char *name, *lvl;
+	size_t i;
+	int ok;
+
+	ok = json_plain(t->text, t->len) && FAST_LIT(&p, end, "{\"tag\":\"") &&
+	     fast_raw(&p, end, t->text, t->len) &&
+	     (t->scope == TP_SCOPE_GIT
+		      ? FAST_LIT(&p, end, "\",\"scope\":\"git\",\"ok\":")
+		      : FAST_LIT(&p, end, "\",\"scope\":\"image\",\"ok\":")) &&
+	     (t->ok ? FAST_LIT(&p, end, "true,\"kind\":")
+		    : FAST_LIT(&p, end, "false,\"kind\":")) &&
+	     (t->kind != NULL
+		      ? fast_str(&p, end, t->kind->name, strlen(t->kind->name))
+		      : FAST_LIT(&p, end, "null")) &&
+	     FAST_LIT(&p, end, ",\"fields\":{");
+	for (i = 0; ok && t->kind != NULL && i < t->nfields; i++) {
+		name = t->fields[i].field->name;
+		ok = (i == 0 || FAST_LIT(&p, end, ",")) &&
+		     fast_str(&p, end, name, strlen(name)) &&
+		     FAST_LIT(&p, end, ":\"") &&
+		     fast_raw(&p, end, t->tag + t->fields[i].off,
+			      t->fields[i].len) &&
+		     FAST_LIT(&p, end, "\"");
+	}
+	ok = ok && FAST_LIT(&p, end, "},\"problems\":[");
+	for (d = t->diags; ok && d != NULL; d = d->next) {
+		lvl = level_name(d->level);
+		ok = (d == t->diags || FAST_LIT(&p, end, ",")) &&
+		     FAST_LIT(&p, end, "{\"rule\":") &&
+		     fast_str(&p, end, d->rule, strlen(d->rule)) &&
+		     FAST_LIT(&p, end, ",\"level\":") &&
+		     fast_str(&p, end, lvl, strlen(lvl)) &&
+		     FAST_LIT(&p, end, ",\"message\":") &&
+		     fast_str(&p, end, d->message, strlen(d->message)) &&
+		     FAST_LIT(&p, end, ",\"suggestion\":") &&
+		     (d->suggestion != NULL
+			      ? fast_str(&p, end, d->suggestion,
+					 strlen(d->suggestion))
+			      : FAST_LIT(&p, end, "null")) &&
+		     FAST_LIT(&p, end, "}");
+	}
+	if (!ok || !FAST_LIT(&p, end, "]}"))
+		return 0;
+	jput(j, obj, (size_t)(p - obj));
+	return 1;
+}
+
+static void
+json_tag_compact(struct tp_lint_jw *j, const struct tp_tagres *t)
+{
+	const struct tp_diag *d;
+	size_t i;
+
+	JPUTL(j, "{\"tag\":");
+	jstr(j, t->text, t->len);
+	if (t->scope == TP_SCOPE_GIT)
+		JPUTL(j, ",\"scope\":\"git\",\"ok\":");
+	else
+		JPUTL(j, ",\"scope\":\"image\",\"ok\":");
+	if (t->ok)
+		JPUTL(j, "true,\"kind\":");
+	else
+		JPUTL(j, "false,\"kind\":");
+	jstr0(j, t->kind ? t->kind->name : NULL);
+	JPUTL(j, ",\"fields\":{");
+	for (i = 0; t->kind != NULL && i < t->nfields; i++) {
+		if (i > 0)
+			JPUTL(j, ",");
+		jstr0(j, t->fields[i].field->name);
+		JPUTL(j, ":");
+		jstr(j, t->tag + t->fields[i].off, t->fields[i].len);
+	}
+	JPUTL(j, "},\"problems\":[");
+	for (d = t->diags; d != NULL; d = d->next) {
+		if (d != t->diags)
+			JPUTL(j, ",");
+		JPUTL(j, "{\"rule\":");
+		jstr0(j, d->rule);
+		JPUTL(j, ",\"level\":");
+		jstr0(j, level_name(d->level));
+		JPUTL(j, ",\"message\":");
+		jstr0(j, d->message);
+		JPUTL(j, ",\"suggestion\":");
+		jstr0(j, d->suggestion);
+		JPUTL(j, "}");
+	}
+	JPUTL(j, "]}");
+}
+
+void
+tp_lint_json_begin(struct tp_lint_jw *j, struct tp_buf *out, int pretty)
+{
+	memset(j, 0, sizeof(*j));
+	j->out = out;
+	j->pretty = pretty;
+	if (!pretty) {
+		JPUTL(j, "{\"tags\":[");
+		return;
+	}
+	tp_jw_init(&j->w, out, pretty);
+	tp_jw_obj_begin(&j->w);
+	tp_jw_key(&j->w, "tags");
+	tp_jw_arr_begin(&j->w);
+}
+
+int
+tp_lint_json_tag(struct tp_lint_jw *j, const struct tp_tagres *t)
+{
+	if (j->pretty) {
+		json_tag_w(&j->w, t);
+		return j->w.error;
+	}
+	if (j->ntags++ > 0)
+		JPUTL(j, ",");
+	if (!json_tag_fast(j, t))
+		json_tag_compact(j, t);
+	return j->error;
+}
+
+static int
+json_end_w(struct tp_json_w *w, const struct tp_lint *run)
+{
 	const struct tp_setprob *s;
 	size_t i;
 
-	tp_jw_init(&w, out, pretty);
-	tp_jw_obj_begin(&w);
-	tp_jw_key(&w, "tags");
-	tp_jw_arr_begin(&w);
-	for (i = 0; i < run->n && w.error == 0; i++)
-		json_tag(&w, tp_lint_at(run, i));
-	tp_jw_arr_end(&w);
-	tp_jw_key(&w, "set_problems");
-	tp_jw_arr_begin(&w);
+	tp_jw_arr_end(w);
+	tp_jw_key(w, "set_problems");
+	tp_jw_arr_begin(w);
 	for (s = run->set; s != NULL; s = s->next) {
-		tp_jw_obj_begin(&w);
-		tp_jw_key(&w, "rule");
-		tp_jw_str(&w, s->rule);
-		tp_jw_key(&w, "level");
-		tp_jw_str(&w, level_name(s->level));
-		tp_jw_key(&w, "message");
-		tp_jw_str(&w, s->message);
-		tp_jw_key(&w, "tags");
-		tp_jw_arr_begin(&w);
+		tp_jw_obj_begin(w);
+		tp_jw_key(w, "rule");
+		tp_jw_str(w, s->rule);
+		tp_jw_key(w, "level");
+		tp_jw_str(w, level_name(s->level));
+		tp_jw_key(w, "message");
+		tp_jw_str(w, s->message);
+		tp_jw_key(w, "tags");
+		tp_jw_arr_begin(w);
 		for (i = 0; i < s->ntags; i++)
-			tp_jw_strn(&w, s->tags[i]->text, s->tags[i]->len);
-		tp_jw_arr_end(&w);
-		tp_jw_obj_end(&w);
+			tp_jw_strn(w, s->texts[i], s->lens[i]);
+		tp_jw_arr_end(w);
+		tp_jw_obj_end(w);
 	}
-	tp_jw_arr_end(&w);
-	tp_jw_key(&w, "summary");
-	tp_jw_obj_begin(&w);
-	tp_jw_key(&w, "checked");
-	tp_jw_int(&w, (long long)run->sum.checked);
-	tp_jw_key(&w, "passed");
-	tp_jw_int(&w, (long long)run->sum.passed);
-	tp_jw_key(&w, "failed");
-	tp_jw_int(&w, (long long)run->sum.failed);
-	tp_jw_key(&w, "warnings");
-	tp_jw_int(&w, (long long)run->sum.warnings);
-	tp_jw_obj_end(&w);
-	tp_jw_obj_end(&w);
-	if (w.error == 0 && tp_buf_putc(out, '\n') < 0)
-		return TP_ENOMEM;
-	return w.error;
+	tp_jw_arr_end(w);
+	tp_jw_key(w, "summary");
+	tp_jw_obj_begin(w);
+	tp_jw_key(w, "checked");
+	tp_jw_int(w, (long long)run->sum.checked);
+	tp_jw_key(w, "passed");
+	tp_jw_int(w, (long long)run->sum.passed);
+	tp_jw_key(w, "failed");
+	tp_jw_int(w, (long long)run->sum.failed);
+	tp_jw_key(w, "warnings");
+	tp_jw_int(w, (long long)run->sum.warnings);
+	tp_jw_obj_end(w);
+	tp_jw_obj_end(w);
+	return w->error;
+}
+
+int
+tp_lint_json_end(struct tp_lint_jw *j, const struct tp_lint *run)
+{
+	const struct tp_setprob *s;
+	size_t i;
+
+	if (j->pretty) {
+		if (json_end_w(&j->w, run) < 0)
+			return j->w.error;
+		JPUTL(j, "\n");
+		return j->error;
+	}
+	JPUTL(j, "],\"set_problems\":[");
+	for (s = run->set; s != NULL; s = s->next) {
+		if (s != run->set)
+			JPUTL(j, ",");
+		JPUTL(j, "{\"rule\":");
+		jstr0(j, s->rule);
+		JPUTL(j, ",\"level\":");
+		jstr0(j, level_name(s->level));
+		JPUTL(j, ",\"message\":");
+		jstr0(j, s->message);
+		JPUTL(j, ",\"tags\":[");
+		for (i = 0; i < s->ntags; i++) {
+			if (i > 0)
+				JPUTL(j, ",");
+			jstr(j, s->texts[i], s->lens[i]);
+		}
+		JPUTL(j, "]}");
+	}
+	if (j->error == 0 &&
+	    tp_buf_printf(j->out,
+			  "],\"summary\":{\"checked\":%lld,\"passed\":%lld,"
+			  "\"failed\":%lld,\"warnings\":%lld}}\n",
+			  (long long)run->sum.checked,
+			  (long long)run->sum.passed,
+			  (long long)run->sum.failed,
+			  (long long)run->sum.warnings) < 0)
+		j->error = TP_ENOMEM;
+	return j->error;
+}
+
+int
+tp_lint_json(struct tp_buf *out, const struct tp_lint *run, int pretty)
+{
+	struct tp_lint_jw j;
+	size_t i;
+
+	if (run->opts.stream)
+		return TP_EINVAL;
+	tp_lint_json_begin(&j, out, pretty);
+	for (i = 0; i < run->n; i++)
+		if (tp_lint_json_tag(&j, tp_lint_at(run, i)) < 0)
+			break;
+	return tp_lint_json_end(&j, run);
 }

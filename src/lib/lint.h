@@ -32,13 +32,23 @@
  *
  * Kind matching reuses one PCRE2 match data per run; a tag costs one
  * result, its text and its field spans, all carved from the run's arena.
+ *
+ * A streaming run (tp_lint_opts.stream) keeps no tag results: each tag is
+ * linted into one scratch result that tp_lint_add() hands back and the
+ * next call reuses, so a caller prints it at once (a tag's verdict never
+ * changes after its own rules when there are no repository facts).  What
+ * the set rules need is kept per tag with a version: a compact record
+ * (struct tp_keyed) and a copy of the text, no per-tag allocation; the
+ * set rules rebuild the details of the few tags they look at closely.
  */
 #ifndef TP_LINT_H
 #define TP_LINT_H
 
+#include "json.h"
 #include "policy.h"
 
 struct tp_lint;
+struct tp_keyed;
 
 /* One problem of one tag. */
 struct tp_diag {
@@ -100,13 +110,20 @@ struct tp_tagres {
 	const char *suggestion_;
 };
 
-/* A set-level problem: several tags together break a set rule. */
+/*
+ * A set-level problem: several tags together break a set rule.  `texts`
+ * and `lens` (the tp_tagres.text and .len of each tag) are always there;
+ * `tags` is NULL in a streaming run when the rule reported keyed tags
+ * (tp_lint_report_set_keyed), whose results are not kept.
+ */
 struct tp_setprob {
 	const char *rule;
 	enum tp_level level;
 	enum tp_scope scope;
 	const char *message;
 	const struct tp_tagres **tags; /* every tag involved, input order */
+	const char **texts; /* ... their texts */
+	size_t *lens;
 	size_t ntags;
 	struct tp_setprob *next;
 };
@@ -116,11 +133,12 @@ struct tp_lint_opts {
 			      given (`--scope`) */
 	const char *kind; /* `--kind NAME`: the tag's kind must be NAME */
 	int strict; /* warnings fail too */
+	int stream; /* keep no tag results (see above and tp_lint_add) */
 };
 
 #define TP_LINT_OPTS_INIT \
 	{ \
-		-1, NULL, 0 \
+		-1, NULL, 0, 0 \
 	}
 
 /* One tag to add. */
@@ -140,11 +158,16 @@ struct tp_lint_input {
 				  (TP_ITEM_NUL, TP_ITEM_UTF8) or NULL */
 	const char *commit; /* facts, copied; NULL when unknown */
 	int annotated; /* 1, 0, or -1 when unknown */
+	/*
+	 * 1: `text` stays valid and unchanged until tp_lint_free(), so a
+	 * streaming run may keep a pointer to it instead of a copy
+	 */
+	int stable;
 };
 
 #define TP_LINT_INPUT_INIT \
 	{ \
-		NULL, 0, -1, 0, NULL, NULL, -1 \
+		NULL, 0, -1, 0, NULL, NULL, -1, 0 \
 	}
 
 struct tp_lint_summary {
@@ -174,6 +197,12 @@ void tp_lint_free(struct tp_lint *run);
  * (the run is then unusable but can be freed).  A policy violation is
  * never an error here: it is a diagnostic in the result.  When `out` is
  * not NULL it receives the result (owned by the run).
+ *
+ * In a streaming run the result (with its fields, diagnostics and
+ * suggestions) is valid only until the next tp_lint_add(),
+ * tp_lint_finish() or tp_lint_free(); its verdict is final.  A streaming
+ * run takes no repository facts: an input with a commit is TP_EINVAL
+ * (set rules that need facts may change a tag's verdict after the list).
  */
 int tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 		const struct tp_tagres **out, struct tp_error *err);
@@ -185,7 +214,10 @@ int tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
  */
 int tp_lint_finish(struct tp_lint *run, struct tp_error *err);
 
-/* Number of tags added, and tag `i` (0 <= i < count). */
+/*
+ * Number of tags added, and tag `i` (0 <= i < count); in a streaming run
+ * the results are not kept and tp_lint_at() returns NULL.
+ */
 size_t tp_lint_count(const struct tp_lint *run);
 struct tp_tagres *tp_lint_at(const struct tp_lint *run, size_t i);
 
@@ -204,9 +236,31 @@ int tp_lint_failed(const struct tp_lint *run);
 /*
  * Appends the run as the JSON document of `check --format json`
  * (product.md; fields documented in tagpolicy(1)), followed by a newline.
- * Returns 0 or TP_ENOMEM.
+ * Returns 0 or TP_ENOMEM; TP_EINVAL for a streaming run, whose tags are
+ * gone: it writes the document in pieces with the functions below.
  */
 int tp_lint_json(struct tp_buf *out, const struct tp_lint *run, int pretty);
+
+/*
+ * The same document in pieces, for a streaming run: begin (starts `j` on
+ * `out` and opens the tag list), one tag object per result in input
+ * order, end (after tp_lint_finish(): the set problems, the summary and
+ * the newline).  The caller may empty `out` between calls (`j` keeps the
+ * state).  Each returns 0 or TP_ENOMEM (sticky); the pieces of a run are
+ * byte for byte what tp_lint_json() writes.  Only the tp_lint_json_*
+ * functions touch the members.
+ */
+struct tp_lint_jw {
+	struct tp_json_w w; /* pretty output goes through the writer */
+	struct tp_buf *out;
+	int pretty;
+	size_t ntags; /* tag objects written */
+	int error;
+};
+
+void tp_lint_json_begin(struct tp_lint_jw *j, struct tp_buf *out, int pretty);
+int tp_lint_json_tag(struct tp_lint_jw *j, const struct tp_tagres *t);
+int tp_lint_json_end(struct tp_lint_jw *j, const struct tp_lint *run);
 
 /* ------------------------------------------------------------------ */
 /* For rules (rules/ID.c)                                              */
@@ -234,6 +288,17 @@ void tp_lint_report(struct tp_lint *run, struct tp_tagres *tag,
 void tp_lint_report_set(struct tp_lint *run, const struct tp_rule_conf *conf,
 			enum tp_scope scope, const struct tp_tagres **tags,
 			size_t ntags, const char *fmt, ...) TP_PRINTF(6, 7);
+
+/*
+ * The same for keyed tags (tp_lint_keyed()), without their results: in a
+ * run that keeps results `tags` is filled from each k->t, in a streaming
+ * run it is NULL.
+ */
+void tp_lint_report_set_keyed(struct tp_lint *run,
+			      const struct tp_rule_conf *conf,
+			      enum tp_scope scope,
+			      const struct tp_keyed *const *tags, size_t ntags,
+			      const char *fmt, ...) TP_PRINTF(6, 7);
 
 /* The level `conf` has for tags of `scope` (ALWAYS_ON rules: error). */
 enum tp_level
@@ -279,6 +344,8 @@ size_t tp_lint_kind_sig(const struct tp_lint *run, const struct tp_kind *k);
  * "{major}.{minor}".  Build metadata is left out.  0 or TP_ENOMEM.
  */
 int tp_lint_version_text(struct tp_buf *out, const struct tp_tagres *t);
+/* The same for a version of a keyed tag (tp_lint_keyed_version()). */
+int tp_lint_version_parts(struct tp_buf *out, const struct tp_version *v);
 
 /*
  * A tag with a version and its duplicate key: a hash of the scope, the
@@ -286,10 +353,21 @@ int tp_lint_version_text(struct tp_buf *out, const struct tp_tagres *t);
  * patch and prerelease text and the text of the kind's other fields,
  * build metadata left out.  Tags that duplicate-version calls duplicates
  * have equal keys (equal keys may still differ: compare them).
+ *
+ * The record is what set rules can read without the result: `t` is the
+ * result in a run that keeps them, NULL in a streaming run (then
+ * tp_lint_keyed_tag() rebuilds it).  `text` is owned by the run.
  */
 struct tp_keyed {
 	uint64_t key;
 	struct tp_tagres *t;
+	const char *text; /* the input, NUL-terminated (tp_tagres.text) */
+	size_t len;
+	size_t index; /* tp_tagres.index */
+	const struct tp_kind *kind;
+	unsigned line;
+	unsigned char scope; /* enum tp_scope */
+	unsigned char is_ref;
 };
 
 /*
@@ -297,6 +375,30 @@ struct tp_keyed {
  * rules walk this compact array instead of every result.
  */
 const struct tp_keyed *tp_lint_keyed(const struct tp_lint *run, size_t *n);
+
+/*
+ * The same keys again, key i of keyed tag i, in an array of their own: a
+ * pass over the keys alone reads a seventh of the memory.
+ */
+const uint64_t *tp_lint_keys(const struct tp_lint *run);
+
+/*
+ * The result of keyed tag `k` (an element of tp_lint_keyed()): k->t, or
+ * in a streaming run one rebuilt from the text (kept by the run, so the
+ * same pointer next time), with its kind, fields and version, and no
+ * diagnostics (diags NULL; ok, ndiags, nerrors, nwarnings mean nothing).
+ * NULL when out of memory (recorded: tp_lint_finish() returns it).
+ */
+struct tp_tagres *tp_lint_keyed_tag(struct tp_lint *run,
+				    const struct tp_keyed *k);
+
+/*
+ * The version of keyed tag `k` into *out, borrowing k->text (so it stays
+ * valid as long as the run), without keeping a result.  0, or TP_ENOMEM
+ * (recorded as above; *out is then zeroed).
+ */
+int tp_lint_keyed_version(struct tp_lint *run, const struct tp_keyed *k,
+			  struct tp_version *out);
 
 /* 1 when the field type is part of a version ({semver} and its parts). */
 int tp_field_is_version(enum tp_field_type t);
