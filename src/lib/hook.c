@@ -428,7 +428,7 @@ check_immutable(struct check *c, struct item *it)
 /* the lint rules                                                      */
 /* ------------------------------------------------------------------ */
 
-/* "release (v{semver}), env (v{semver}-{env})": the kinds of scope git. */
+/* "'v{semver}' (release), ...": the kinds of scope git, at most five. */
 static int
 kinds_text(struct tp_buf *out, const struct tp_policy *p)
 {
@@ -451,14 +451,15 @@ static int
 sha_repaired(struct tp_buf *out, const struct tp_tagres *t)
 {
 	const struct tp_fieldval *f;
-	size_t i, at = 0;
+	size_t i, at = 0, clen = strlen(t->commit);
 
 	for (i = 0; i < t->nfields; i++) {
 		f = &t->fields[i];
 		if (f->field->type != TP_FIELD_HEX)
 			continue;
 		if (tp_buf_put(out, t->tag + at, f->off - at) < 0 ||
-		    tp_buf_put(out, t->commit, f->len) < 0)
+		    tp_buf_put(out, t->commit, f->len < clen ? f->len : clen) <
+			    0)
 			return TP_ENOMEM;
 		at = f->off + f->len;
 	}
