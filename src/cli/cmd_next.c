@@ -5,8 +5,8 @@
  *
  * history.c finds the current release and the commits since it, bump.c
  * computes the next version from those plain facts, template.c turns a
- * version into a tag of the release kind, and lint.c checks the shape of
- * a tag before `--tag` creates it.
+ * version into a tag of the release kind, and hook.c says whether the
+ * pre-push hook would let the new tag through before `--tag` creates it.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,8 +15,8 @@
 #include "cli.h"
 #include "bump.h"
 #include "history.h"
+#include "hook.h"
 #include "json.h"
-#include "lint.h"
 #include "template.h"
 
 #define SHORT_ID 7
@@ -506,6 +506,7 @@ find_current_calver(struct run *r)
 	const char *from[1];
 	const struct ctag *best = NULL;
 	struct ctag *c;
+	char why[128];
 	size_t i, off, len;
 	int reach, shallow = tp_history_is_shallow(r->h);
 
@@ -527,9 +528,11 @@ find_current_calver(struct run *r)
 		tp_kind_match(r->kind, subject(r, t->name, t->name_len),
 			      t->name_len, r->md, TP_TEMPLATE_COUNTER_GROUP,
 			      &c->coff, &c->clen);
-		c->valid =
-			tp_date_parse(&c->date, r->datef->date, t->name + off,
-				      len, c->why, sizeof(c->why));
+		c->valid = tp_date_parse(&c->date, r->datef->date,
+					 t->name + off, len, why, sizeof(why));
+		if (!c->valid)
+			snprintf(c->why, sizeof(c->why), "not a valid date: %s",
+				 why);
 	}
 	qsort(r->ct, r->nct, sizeof(*r->ct), ctag_cmp);
 	from[0] = r->commit;
@@ -537,7 +540,7 @@ find_current_calver(struct run *r)
 		c = &r->ct[i];
 		t = &r->tags[c->tag];
 		if (!c->valid) {
-			add_skip(r, c->tag, "not a valid date");
+			add_skip(r, c->tag, c->why);
 		} else if (best != NULL) {
 			add_skip(r, c->tag,
 				 ctag_same(c, best)
@@ -1114,14 +1117,6 @@ build_message(struct tp_buf *b, const struct run *r)
 		cli_oom();
 }
 
-static enum tp_level
-git_level(const struct tp_policy *p, const char *id)
-{
-	const struct tp_rule_conf *c = tp_policy_rule(p, id);
-
-	return c != NULL ? c->level[TP_SCOPE_GIT] : TP_LEVEL_OFF;
-}
-
 static void report(struct run *r, enum tp_level lvl, const char *rule,
 		   int *blocked, const char *fmt, ...) TP_PRINTF(5, 6);
 
@@ -1150,113 +1145,46 @@ report(struct run *r, enum tp_level lvl, const char *rule, int *blocked,
 	tp_buf_release(&b);
 }
 
-/* `monotonic`: greater than every release tag in its own history. */
+/*
+ * What the hook would say when the new tag is pushed (hook.h: its shape
+ * in scope git with every tag rule, `immutable`, `monotonic`,
+ * `release-branch`), asked of the hook module itself, so that --tag
+ * refuses exactly what a push would.  The tag does not exist yet, so the
+ * pushed object is its commit; `annotated` is left out, as the tag will
+ * be annotated.
+ */
 static int
-check_monotonic(struct run *r, int *blocked)
+check_hook(struct run *r, int *blocked)
 {
-	enum tp_level lvl = git_level(r->p, "monotonic");
-	struct tp_history_release *all = NULL;
-	const struct ctag *cur = NULL;
-	struct ctag nx;
-	struct tp_version v;
-	size_t i, dlen = r->date.len;
-
-	if (lvl == TP_LEVEL_OFF)
-		return 0;
-	if (r->p->calver) {
-		/* the current release is the latest one reachable */
-		for (i = 0; r->cur != NULL && i < r->nct; i++)
-			if (&r->tags[r->ct[i].tag] == r->cur)
-				cur = &r->ct[i];
-		if (cur == NULL)
-			return 0;
-		memset(&nx, 0, sizeof(nx));
-		nx.name = r->res.next.ptr;
-		nx.len = dlen;
-		nx.valid = tp_date_parse(&nx.date, r->datef->date, nx.name,
-					 dlen, NULL, 0);
-		if (r->res.next.len > dlen) {
-			nx.coff = dlen + 1;
-			nx.clen = r->res.next.len - dlen - 1;
-		}
-		if (ctag_cmp(&nx, cur) >= 0)
-			report(r, lvl, "monotonic", blocked,
-			       "would not come "
-			       "after '%s', a release tag in its own history",
-			       r->cur->name);
-		return 0;
-	}
-	if (tp_history_find_release(&all, r->h, r->commit, TP_FIND_PRERELEASES,
-				    classify, r, &r->err) < 0)
-		return fail(r);
-	if (all->tag != NULL &&
-	    tp_version_parse(&v, r->res.next.ptr, r->res.next.len, NULL) == 0 &&
-	    tp_version_cmp(&v, &all->version) <= 0)
-		report(r, lvl, "monotonic", blocked,
-		       "would not be greater "
-		       "than '%s', a release tag in its own history",
-		       all->tag->name);
-	tp_history_release_free(all);
-	return 0;
-}
-
-/* `release-branch`: the commit is on one of the policy's branches. */
-static int
-check_branch(struct run *r, int *blocked)
-{
-	const struct tp_rule_conf *c = tp_policy_rule(r->p, "release-branch");
-	struct tp_buf list = TP_BUF_INIT;
-	char sid[TP_HISTORY_ID_SIZE];
+	static const char zero[] = "0000000000000000000000000000000000000000";
+	struct tp_buf line = TP_BUF_INIT;
+	struct tp_push_list *l = NULL;
+	struct tp_hook_report *rep = NULL;
+	const struct tp_hook_finding *f;
 	size_t i;
-	int on;
-
-	if (c == NULL || c->level[TP_SCOPE_GIT] == TP_LEVEL_OFF ||
-	    c->nlist == 0)
-		return 0;
-	on = tp_history_on_branch(NULL, r->h, r->commit,
-				  (const char *const *)c->list, c->nlist,
-				  &r->err);
-	if (on < 0)
-		return fail(r);
-	if (on)
-		return 0;
-	for (i = 0; i < c->nlist; i++)
-		if (tp_buf_printf(&list, "%s%s", i ? ", " : "", c->list[i]) < 0)
-			cli_oom();
-	short_id(sid, r->commit);
-	report(r, c->level[TP_SCOPE_GIT], "release-branch", blocked,
-	       "commit %s is on no release branch (%s)", sid, list.ptr);
-	tp_buf_release(&list);
-	return 0;
-}
-
-/* The tag's own shape: `check` in scope git, as the hook will run it. */
-static int
-check_shape(struct run *r, int *blocked)
-{
-	struct tp_lint *run = NULL;
-	struct tp_lint_opts lo = TP_LINT_OPTS_INIT;
-	struct tp_lint_input in = TP_LINT_INPUT_INIT;
-	const struct tp_tagres *t = NULL;
-	const struct tp_diag *d;
 	int rc = 0;
 
-	lo.scope = TP_SCOPE_GIT;
-	in.text = r->next.ptr;
-	in.len = r->next.len;
-	in.scope = TP_SCOPE_GIT;
-	in.commit = r->commit;
-	in.annotated = 1;
-	if (tp_lint_new(&run, r->p, &lo, &r->err) < 0 ||
-	    tp_lint_add(run, &in, &t, &r->err) < 0 ||
-	    tp_lint_finish(run, &r->err) < 0) {
+	if (tp_buf_printf(&line, "refs/tags/%s %s refs/tags/%s %s\n",
+			  r->next.ptr, r->commit, r->next.ptr, zero) < 0)
+		cli_oom();
+	if (tp_prepush_parse(&l, line.ptr, line.len, &r->err) < 0 ||
+	    tp_hook_check(&rep, r->p, r->h, l, &r->err) < 0) {
 		rc = fail(r);
 		goto done;
 	}
-	for (d = t->diags; d != NULL; d = d->next)
-		report(r, d->level, d->rule, blocked, "%s", d->message);
+	for (i = 0; i < rep->nfindings; i++) {
+		f = &rep->findings[i];
+		if (strcmp(f->rule, "annotated") == 0)
+			continue;
+		report(r, f->level, f->rule, blocked, "%s", f->message);
+		if (f->hint != NULL &&
+		    (f->level == TP_LEVEL_ERROR || !r->cli->quiet))
+			cli_hint(r->cli, "%s", f->hint);
+	}
 done:
-	tp_lint_free(run);
+	tp_hook_report_free(rep);
+	tp_push_list_free(l);
+	tp_buf_release(&line);
 	return rc;
 }
 
@@ -1287,9 +1215,7 @@ create_tag(struct run *r)
 			  r->next.ptr);
 		return EXIT_NO;
 	}
-	if ((rc = check_shape(r, &blocked)) != 0 ||
-	    (rc = check_monotonic(r, &blocked)) != 0 ||
-	    (rc = check_branch(r, &blocked)) != 0)
+	if ((rc = check_hook(r, &blocked)) != 0)
 		return rc;
 	if (blocked) {
 		cli_hint(r->cli,

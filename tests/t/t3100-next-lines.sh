@@ -209,4 +209,34 @@ test_expect_success 'calver: a malformed SOURCE_DATE_EPOCH is exit 2' '
 	test_grep "SOURCE_DATE_EPOCH" err
 '
 
+test_expect_success 'calver: --tag creates the day'"'"'s tag; a clock gone back is refused' '
+	(
+		cd cal &&
+		SOURCE_DATE_EPOCH=1795867200 tagpolicy next --tag >../out &&
+		test_commit "fix: four" &&
+		SOURCE_DATE_EPOCH=1795694400 tagpolicy next >../out2 &&
+		SOURCE_DATE_EPOCH=1795694400 test_expect_code 1 tagpolicy next --tag >../out3 2>../err
+	) &&
+	echo 2026.11.28 >expect &&
+	test_cmp expect out &&
+	test "$(git -C cal cat-file -t 2026.11.28)" = tag &&
+	echo 2026.11.26 >expect &&
+	test_cmp expect out2 &&
+	test_must_be_empty out3 &&
+	test_grep "error: tag '\''2026.11.26'\'' (git): is not greater than '\''2026.11.28'\''.*\[monotonic\]" err &&
+	test_must_fail git -C cal rev-parse -q --verify refs/tags/2026.11.26
+'
+
+test_expect_success 'calver: a tag of an impossible date is passed over' '
+	(
+		cd cal &&
+		git tag 2026.13.01 &&
+		tagpolicy current &&
+		SOURCE_DATE_EPOCH=1795867200 tagpolicy next --explain
+	) >out 2>err &&
+	printf "2026.11.28\n2026.11.28.1\n" >expect &&
+	test_cmp expect out &&
+	test_grep "^  2026.13.01: not a valid date: month 13 is out of range$" err
+'
+
 test_done
