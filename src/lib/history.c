@@ -10,6 +10,10 @@
  * shared by every later walk; walk flags are reset by a per-walk serial
  * instead of a pass over all nodes.
  */
+/* d_type and DT_DIR from readdir(): see tp_history_foreach_tag_name() */
+#define _DEFAULT_SOURCE
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -1362,6 +1366,12 @@ tp_history_gitdir(const struct tp_history *h)
 }
 
 const char *
+tp_history_commondir(const struct tp_history *h)
+{
+	return git_repository_commondir(h->repo);
+}
+
+const char *
 tp_history_workdir(const struct tp_history *h)
 {
 	return git_repository_workdir(h->repo);
@@ -1827,6 +1837,293 @@ tp_history_tag_exists(struct tp_history *h, const char *name,
 	if (e == GIT_ENOTFOUND)
 		return 0;
 	return git_fail(err, TP_EGIT, "cannot read tag '%s'", name);
+}
+
+/* ------------------------------------------------------------------ */
+/* tag names, without libgit2                                          */
+/* ------------------------------------------------------------------ */
+
+/* packed-refs larger than this are refused rather than read */
+#define PACKED_MAX ((size_t)1 << 30)
+
+/* One refs/tags line of packed-refs, in place in the file's text. */
+struct packed_ref {
+	const char *name;
+	size_t len;
+	const char *target; /* NULL: not 40 hex digits */
+	int shadowed;       /* a loose ref (or an earlier line) has the name */
+};
+
+/* The state of one tp_history_foreach_tag_name(). */
+struct name_scan {
+	tp_history_tag_name_fn cb;
+	void *payload;
+	struct tp_error *err;
+	struct packed_ref *packed; /* sorted by name */
+	size_t npacked;
+	size_t cap;
+	/* the loose ref's path; zeroed past `len` (TP_HISTORY_NAME_PAD) */
+	char path[4096 + TP_HISTORY_NAME_PAD];
+	size_t len;
+	size_t base; /* where the tag name starts in `path` */
+};
+
+static int
+packed_cmp(const void *a, const void *b)
+{
+	const struct packed_ref *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+
+	if (c != 0)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/*
+ * Appends `path` to `out`; a missing file leaves it empty.  Then pads it
+ * with TP_HISTORY_NAME_PAD zero bytes past its end (len is unchanged).
+ */
+static int
+read_packed(struct tp_buf *out, const char *path, struct tp_error *err)
+{
+	static const char zeros[TP_HISTORY_NAME_PAD];
+	char chunk[8192];
+	struct stat st;
+	ssize_t got;
+	size_t len;
+	int fd, error = 0;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno == ENOENT ? 0
+				       : tp_error_set(err, TP_EGIT,
+						      "cannot read '%s': %s",
+						      path, strerror(errno));
+	/* one allocation for the whole file and the padding */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size <= PACKED_MAX &&
+	    tp_buf_grow(out, (size_t)st.st_size + sizeof(zeros)) < 0) {
+		close(fd);
+		return oom(err);
+	}
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			error = tp_error_set(err, TP_EGIT,
+					     "cannot read '%s': %s", path,
+					     strerror(errno));
+			break;
+		}
+		if (got == 0)
+			break;
+		if (out->len + (size_t)got > PACKED_MAX) {
+			error = tp_error_set(err, TP_EGIT,
+					     "'%s' is larger than %zu bytes",
+					     path, PACKED_MAX);
+			break;
+		}
+		if (tp_buf_put(out, chunk, (size_t)got) < 0) {
+			error = oom(err);
+			break;
+		}
+	}
+	close(fd);
+	len = out->len;
+	if (error == 0 && tp_buf_put(out, zeros, sizeof(zeros)) < 0)
+		error = oom(err);
+	tp_buf_truncate(out, len);
+	return error;
+}
+
+/*
+ * Collects the refs/tags lines of packed-refs (`data`, which this makes
+ * NUL-separated) into s->packed, sorted by name, later duplicates marked.
+ */
+static int
+parse_packed(struct name_scan *s, struct tp_buf *data)
+{
+	struct packed_ref *r;
+	char *p, *end, *nl, *sp;
+	void *np;
+	size_t i, ncap;
+	int sorted = 1, c;
+
+	for (p = data->ptr, end = data->ptr + data->len; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		/* "<id> refs/tags/NAME"; '#' and '^' lines are not refs */
+		sp = memchr(p, ' ', (size_t)(nl - p));
+		if (*p == '#' || *p == '^' || sp == NULL ||
+		    (size_t)(nl - sp - 1) <= 10 ||
+		    memcmp(sp + 1, "refs/tags/", 10) != 0)
+			continue;
+		if (s->npacked == s->cap) {
+			/* git's tag lines take 53 bytes or more: room for
+			 * all of them at once */
+			ncap = s->cap ? 2 * s->cap : data->len / 53 + 16;
+			np = realloc(s->packed, ncap * sizeof(*s->packed));
+			if (np == NULL)
+				return oom(s->err);
+			s->packed = np;
+			s->cap = ncap;
+		}
+		r = &s->packed[s->npacked++];
+		r->name = sp + 11;
+		r->len = (size_t)(nl - sp - 11);
+		r->target = NULL;
+		r->shadowed = 0;
+		if (sp - p == 40 && strspn(p, "0123456789abcdef") >= 40)
+			r->target = p;
+		*sp = '\0';
+		*nl = '\0';
+		if (s->npacked > 1 && sorted) {
+			c = packed_cmp(r - 1, r);
+			sorted = c <= 0;
+			r->shadowed = c == 0;
+		}
+	}
+	if (sorted)
+		return 0;
+	/* git writes it sorted; a hand-edited file may not be */
+	qsort(s->packed, s->npacked, sizeof(*s->packed), packed_cmp);
+	s->packed[0].shadowed = 0;
+	for (i = 1; i < s->npacked; i++)
+		s->packed[i].shadowed =
+			packed_cmp(&s->packed[i - 1], &s->packed[i]) == 0;
+	return 0;
+}
+
+/* 1 when the entry `de` of `d` is a folder (a symbolic link never is). */
+static int
+is_folder(DIR *d, const struct dirent *de)
+{
+	struct stat st;
+
+#ifdef DT_DIR
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+#endif
+	return fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+/* The loose ref at s->path: it overrides a packed one of its name. */
+static int
+visit_loose(struct name_scan *s)
+{
+	struct packed_ref key, *r;
+
+	key.name = s->path + s->base;
+	key.len = s->len - s->base;
+	r = s->npacked == 0 ? NULL
+			    : bsearch(&key, s->packed, s->npacked,
+				      sizeof(*s->packed), packed_cmp);
+	if (r != NULL)
+		r->shadowed = 1;
+	return s->cb(key.name, key.len, NULL, s->payload);
+}
+
+/* The loose refs in the folder s->path (refs/tags or one inside it). */
+static int
+scan_loose(struct name_scan *s)
+{
+	DIR *d;
+	struct dirent *de;
+	size_t len = s->len, n;
+	int error = 0;
+
+	d = opendir(s->path);
+	if (d == NULL)
+		return errno == ENOENT || errno == ENOTDIR
+			       ? 0
+			       : tp_error_set(s->err, TP_EGIT,
+					      "cannot list the tags in '%s': "
+					      "%s",
+					      s->path, strerror(errno));
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				error = tp_error_set(s->err, TP_EGIT,
+						     "cannot list the tags in "
+						     "'%s': %s",
+						     s->path, strerror(errno));
+			break;
+		}
+		n = strlen(de->d_name);
+		/* dot files, "." and ".." are never refs; nor are locks */
+		if (de->d_name[0] == '.' ||
+		    (n >= 5 && strcmp(de->d_name + n - 5, ".lock") == 0))
+			continue;
+		/* too long for a path: the system could not open it either */
+		if (len + 1 + n >= sizeof(s->path) - TP_HISTORY_NAME_PAD)
+			continue;
+		s->path[len] = '/';
+		memcpy(s->path + len + 1, de->d_name, n + 1);
+		s->len = len + 1 + n;
+		if (is_folder(d, de))
+			error = scan_loose(s);
+		else
+			error = visit_loose(s);
+		memset(s->path + len, 0, s->len - len);
+		s->len = len;
+		if (error != 0)
+			break;
+	}
+	closedir(d);
+	return error;
+}
+
+int
+tp_history_foreach_tag_name(struct tp_history *h, tp_history_tag_name_fn cb,
+			    void *payload, struct tp_error *err)
+{
+	const char *common = git_repository_commondir(h->repo);
+	struct tp_buf path = TP_BUF_INIT, data;
+	struct name_scan *s = NULL;
+	const struct packed_ref *r;
+	size_t i, clen = strlen(common);
+	int error = 0;
+
+	tp_buf_init(&data, PACKED_MAX + TP_HISTORY_NAME_PAD);
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    tp_buf_printf(&path, "%spacked-refs", common) < 0) {
+		error = oom(err);
+		goto done;
+	}
+	s->cb = cb;
+	s->payload = payload;
+	s->err = err;
+	if ((error = read_packed(&data, path.ptr, err)) < 0 ||
+	    (error = parse_packed(s, &data)) < 0)
+		goto done;
+	if (clen + 10 >= sizeof(s->path) - TP_HISTORY_NAME_PAD) {
+		error = tp_error_set(err, TP_EGIT, "the git folder's path "
+				     "is too long: '%s'", common);
+		goto done;
+	}
+	memcpy(s->path, common, clen);
+	memcpy(s->path + clen, "refs/tags", 9);
+	s->len = clen + 9;
+	s->base = s->len + 1;
+	if ((error = scan_loose(s)) != 0)
+		goto done;
+	for (i = 0; i < s->npacked && error == 0; i++) {
+		r = &s->packed[i];
+		if (!r->shadowed)
+			error = cb(r->name, r->len, r->target, payload);
+	}
+done:
+	if (s != NULL)
+		free(s->packed);
+	free(s);
+	tp_buf_release(&path);
+	tp_buf_release(&data);
+	return error;
 }
 
 /*

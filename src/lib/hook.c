@@ -89,84 +89,6 @@ read_file(struct tp_buf *out, const char *path, size_t max,
 	return error;
 }
 
-/*
- * Drops "." and "dir/.." components from an absolute path, in place; the
- * trailing '/' stays.  `commondir` names "../.." from a worktree's folder,
- * which the paths shown to people had better not repeat.
- */
-static void
-tidy_path(struct tp_buf *b)
-{
-	char *p = b->ptr, *out = b->ptr, *seg, *end = b->ptr + b->len;
-	size_t n;
-
-	if (b->len == 0 || p[0] != '/')
-		return;
-	p++;
-	out++;
-	while (p < end) {
-		seg = p;
-		while (p < end && *p != '/')
-			p++;
-		n = (size_t)(p - seg);
-		if (p < end)
-			p++;
-		if (n == 0 || (n == 1 && seg[0] == '.'))
-			continue;
-		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			/* back over the last kept component */
-			if (out > b->ptr + 1)
-				for (out--; out > b->ptr + 1 && out[-1] != '/';
-				     out--)
-					;
-			continue;
-		}
-		memmove(out, seg, n);
-		out += n;
-		*out++ = '/';
-	}
-	tp_buf_truncate(b, (size_t)(out - b->ptr));
-}
-
-/*
- * The common git folder, with a trailing '/': the git folder itself, or
- * for a linked worktree the folder its `commondir` file names (tags and
- * hooks live there).
- */
-static int
-common_dir(struct tp_buf *out, struct tp_history *h, struct tp_error *err)
-{
-	const char *gd = tp_history_gitdir(h);
-	struct tp_buf path = TP_BUF_INIT, rel = TP_BUF_INIT;
-	struct tp_error e;
-	int error = 0;
-
-	tp_error_init(&e);
-	if (tp_buf_printf(&path, "%scommondir", gd) < 0) {
-		error = oom(err);
-		goto done;
-	}
-	if (read_file(&rel, path.ptr, 4096, &e) < 0) {
-		/* no such file: the git folder is the common one */
-		if (tp_buf_puts(out, gd) < 0)
-			error = oom(err);
-		goto done;
-	}
-	while (rel.len > 0 &&
-	       (rel.ptr[rel.len - 1] == '\n' || rel.ptr[rel.len - 1] == '\r' ||
-		rel.ptr[rel.len - 1] == '/'))
-		tp_buf_truncate(&rel, rel.len - 1);
-	if ((rel.ptr[0] != '/' && tp_buf_puts(out, gd) < 0) ||
-	    tp_buf_put(out, rel.ptr, rel.len) < 0 || tp_buf_putc(out, '/') < 0)
-		error = oom(err);
-	else
-		tidy_path(out);
-done:
-	tp_buf_release(&path);
-	tp_buf_release(&rel);
-	return error;
-}
-
 /* ------------------------------------------------------------------ */
 /* the report                                                          */
 /* ------------------------------------------------------------------ */
@@ -622,8 +544,8 @@ add_cand(struct check *c, const char *name, size_t len, const char *commit)
 	}
 	x = &c->cands[c->ncands];
 	memset(x, 0, sizeof(*x));
-	/* zeroed past the end too: see struct refpath */
-	if ((x->name = calloc(1, len + 16)) == NULL)
+	/* zeroed past the end too: see TP_HISTORY_NAME_PAD */
+	if ((x->name = calloc(1, len + TP_HISTORY_NAME_PAD)) == NULL)
 		return oom(c->err);
 	memcpy(x->name, name, len);
 	x->commit = commit;
@@ -653,23 +575,23 @@ pushed(const struct check *c, const char *name, size_t len)
 }
 
 /*
- * A tag name of the repository.  Returns 1 when it is of the kind being
- * checked (so a loose ref of that name is taken as a ref, not a folder),
- * and keeps it when its version is not below the pushed one; 0 when it is
- * of another kind; negative on error.
+ * A tag name of the repository (tp_history_foreach_tag_name()): kept when
+ * it is of the kind being checked and its version is not below the
+ * pushed one.  0, or negative on error.
  */
 static int
-visit_name(struct check *c, const char *name, size_t len)
+visit_name(const char *name, size_t len, const char *target, void *payload)
 {
+	struct check *c = payload;
 	const struct tp_version *v = &c->key.v;
 	struct vkey key;
 	size_t i, n = c->fast;
 
+	(void)target;
 	/*
 	 * Pushing the next release, nearly every tag is lower: in a kind
 	 * that is a literal then {semver}, a major below the pushed one says
-	 * so without a match.  Such a name is taken as of the kind: if it
-	 * were a folder, the names in it would start with the same major.
+	 * so without a match.
 	 */
 	if (n > 0 && len > n && memcmp(name, c->kind->pieces[0].text, n) == 0) {
 		for (i = n; i < len && name[i] >= '0' && name[i] <= '9'; i++)
@@ -678,117 +600,12 @@ visit_name(struct check *c, const char *name, size_t len)
 		    (name[n] != '0' || i == n + 1) &&
 		    tp_num_cmp(name + n, i - n, v->str + v->major_off,
 			       v->major_len) < 0)
-			return 1;
+			return 0;
 	}
-	if (classify(c, name, len, &key) != 1)
+	if (classify(c, name, len, &key) != 1 || vkey_cmp(&key, &c->key) < 0 ||
+	    pushed(c, name, len))
 		return 0;
-	if (vkey_cmp(&key, &c->key) < 0 || pushed(c, name, len))
-		return 1;
-	return add_cand(c, name, len, NULL) < 0 ? -1 : 1;
-}
-
-/*
- * A path under refs/tags in a buffer that is all initialised: PCRE2's JIT
- * may read a few bytes past a subject's end (harmless, but valgrind says
- * so), and the names are matched where they lie.
- */
-struct refpath {
-	char buf[4096];
-	size_t len;
-	size_t base; /* where the tag name starts */
-};
-
-/*
- * The loose refs under `rp` (a folder of refs/tags).  Entries are read as
- * names first: only those not of the kind are looked at with fstatat()
- * to find folders, so that ten thousand release tags cost no stat call.
- */
-static int
-scan_loose(struct check *c, struct refpath *rp)
-{
-	DIR *d;
-	struct dirent *de;
-	struct stat st;
-	size_t len = rp->len, n;
-	int error = 0, rc;
-
-	d = opendir(rp->buf);
-	if (d == NULL)
-		return errno == ENOENT || errno == ENOTDIR
-			       ? 0
-			       : tp_error_set(c->err, TP_EGIT,
-					      "cannot list the tags in '%s': "
-					      "%s",
-					      rp->buf, strerror(errno));
-	while (error == 0 && (de = readdir(d)) != NULL) {
-		n = strlen(de->d_name);
-		/* dot files, "." and ".." are never refs; nor are locks */
-		if (de->d_name[0] == '.' ||
-		    (n >= 5 && strcmp(de->d_name + n - 5, ".lock") == 0))
-			continue;
-		/* too long for a path: the system could not open it either */
-		if (len + 1 + n >= sizeof(rp->buf))
-			continue;
-		rp->buf[len] = '/';
-		memcpy(rp->buf + len + 1, de->d_name, n + 1);
-		rp->len = len + 1 + n;
-		rc = visit_name(c, rp->buf + rp->base, rp->len - rp->base);
-		if (rc < 0)
-			error = rc;
-		else if (rc == 0 &&
-			 fstatat(dirfd(d), de->d_name, &st,
-				 AT_SYMLINK_NOFOLLOW) == 0 &&
-			 S_ISDIR(st.st_mode))
-			error = scan_loose(c, rp);
-		memset(rp->buf + len, 0, rp->len - len);
-		rp->len = len;
-	}
-	closedir(d);
-	return error;
-}
-
-/* The tag refs of `packed-refs` (a missing file has none). */
-static int
-scan_packed(struct check *c, const char *common)
-{
-	struct tp_buf path = TP_BUF_INIT, data = TP_BUF_INIT;
-	struct tp_error e;
-	const char *p, *end, *nl, *sp;
-	int error = 0;
-
-	tp_error_init(&e);
-	if (tp_buf_printf(&path, "%spacked-refs", common) < 0) {
-		error = oom(c->err);
-		goto done;
-	}
-	error = read_file(&data, path.ptr, (size_t)1 << 30, &e);
-	if (error == TP_ENOTFOUND) {
-		error = 0;
-		goto done;
-	}
-	if (error < 0) {
-		error = tp_error_set(c->err, TP_EGIT, "%s", e.msg);
-		goto done;
-	}
-	for (p = data.ptr, end = data.ptr + data.len; p < end && error >= 0;
-	     p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		/* "<id> refs/tags/NAME"; '#' and '^' lines are not refs */
-		sp = memchr(p, ' ', (size_t)(nl - p));
-		if (*p == '#' || *p == '^' || sp == NULL ||
-		    (size_t)(nl - sp - 1) <= 10 ||
-		    memcmp(sp + 1, "refs/tags/", 10) != 0)
-			continue;
-		error = visit_name(c, sp + 11, (size_t)(nl - sp - 11));
-	}
-	if (error > 0)
-		error = 0;
-done:
-	tp_buf_release(&path);
-	tp_buf_release(&data);
-	return error;
+	return add_cand(c, name, len, NULL);
 }
 
 static int
@@ -968,8 +785,7 @@ check_monotonic(struct check *c, struct item *it)
 {
 	const struct tp_kind *k = it->res->kind;
 	enum tp_level lvl = git_level(c->p, "monotonic");
-	struct tp_buf path = TP_BUF_INIT, hint = TP_BUF_INIT;
-	struct refpath *rp = NULL;
+	struct tp_buf hint = TP_BUF_INIT;
 	const struct cand *found = NULL;
 	const struct tp_push_update *v;
 	size_t i, n;
@@ -1002,8 +818,6 @@ check_monotonic(struct check *c, struct item *it)
 	    k->pieces[1].field != NULL &&
 	    k->pieces[1].field->type == TP_FIELD_SEMVER)
 		c->fast = k->pieces[0].len;
-	if ((rp = malloc(sizeof(*rp))) == NULL)
-		return oom(c->err);
 
 	/* the other tags of the push, where the push puts them */
 	for (i = 0; i < c->nitems && error == 0; i++) {
@@ -1022,19 +836,12 @@ check_monotonic(struct check *c, struct item *it)
 		}
 	}
 	/* the repository's tags: names only, no object read */
-	if (error == 0 && (error = common_dir(&path, c->h, c->err)) == 0 &&
-	    (error = scan_packed(c, path.ptr)) == 0 &&
-	    path.len + 10 < sizeof(rp->buf)) {
-		memset(rp, 0, sizeof(*rp));
-		memcpy(rp->buf, path.ptr, path.len);
-		memcpy(rp->buf + path.len, "refs/tags", 9);
-		rp->len = path.len + 9;
-		rp->base = rp->len + 1;
-		error = scan_loose(c, rp);
-	}
+	if (error == 0)
+		error = tp_history_foreach_tag_name(c->h, visit_name, c,
+						    c->err);
 	if (error < 0)
 		goto done;
-	/* highest first; a name both loose and packed once */
+	/* highest first; each name once (a push may give a tag twice) */
 	if (c->ncands > 1)
 		qsort(c->cands, c->ncands, sizeof(*c->cands), cand_cmp);
 	for (i = 1, n = c->ncands ? 1 : 0; i < c->ncands; i++) {
@@ -1060,8 +867,6 @@ check_monotonic(struct check *c, struct item *it)
 			    found->name);
 done:
 	free_cands(c);
-	free(rp);
-	tp_buf_release(&path);
 	tp_buf_release(&hint);
 	return error;
 }
@@ -1458,8 +1263,8 @@ tp_hook_dir(char **out, struct tp_history *h, struct tp_error *err)
 			rc = tp_buf_printf(&dir, "%s%s", base, v);
 		if (rc < 0)
 			error = oom(err);
-	} else if ((error = common_dir(&dir, h, err)) == 0 &&
-		   tp_buf_puts(&dir, "hooks") < 0) {
+	} else if (tp_buf_printf(&dir, "%shooks", tp_history_commondir(h)) <
+		   0) {
 		error = oom(err);
 	}
 	free(v);

@@ -31,7 +31,8 @@
  *
  * Cost: a push without tag refs costs nothing here (callers return before
  * opening anything: tp_hook_tag_count()).  `monotonic` reads the names of
- * the repository's tags (loose refs and packed-refs, no object read);
+ * the repository's tags (tp_history_foreach_tag_name(): loose refs and
+ * packed-refs, no object read);
  * in a kind that is a literal then {semver} ("v{semver}", "api/v{semver}")
  * a name whose major is below the pushed one's is passed over without a
  * regex match (most names, for the next release of a long history).  It

@@ -1463,6 +1463,297 @@ test_many_higher_unreachable_tags(void **state)
 	check_many_higher(e);
 }
 
+/* ------------------------------------------------------------------ */
+/* tag names without objects                                           */
+/* ------------------------------------------------------------------ */
+
+struct names {
+	char **v;
+	size_t n;
+	int targets;    /* keep "=TARGET" after each name */
+	size_t stop_at; /* > 0: return 7 from this call on */
+};
+
+static int
+collect_name(const char *name, size_t len, const char *target, void *payload)
+{
+	struct names *ns = payload;
+	struct tp_buf b = TP_BUF_INIT;
+	size_t i, zeros = 0;
+	void *p;
+
+	CHECK(name[len] == '\0' && strlen(name) == len,
+	      "'%.*s': not NUL-terminated at %zu", (int)len, name, len);
+	/* the padding is there (ASan) and initialised (valgrind) */
+	for (i = 0; i < TP_HISTORY_NAME_PAD; i++)
+		if (name[len + i] == '\0')
+			zeros++;
+	CHECK(zeros > 0, "'%s': no NUL after it", name);
+	CHECK(target == NULL || (strlen(target) == 40 &&
+				 strspn(target, "0123456789abcdef") == 40),
+	      "'%s': bad target '%s'", name, target);
+	if (ns->targets && target != NULL)
+		tp_buf_printf(&b, "%s=%s", name, target);
+	else
+		tp_buf_puts(&b, name);
+	p = realloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
+	CHECK(p != NULL, "out of memory");
+	ns->v = p;
+	ns->v[ns->n++] = tp_buf_detach(&b, NULL);
+	return ns->stop_at > 0 && ns->n >= ns->stop_at ? 7 : 0;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+names_release(struct names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	ns->v = NULL;
+	ns->n = 0;
+}
+
+/*
+ * The names tp_history_foreach_tag_name() gives in `repo`, sorted, each
+ * followed by `sep` ("name=TARGET" with `targets`, when there is one).
+ */
+static void
+tag_names(struct tp_buf *out, const struct env *e, const char *repo,
+	  int targets, const char *sep)
+{
+	struct tp_history *h = open_repo(e, repo);
+	struct names ns = { NULL, 0, targets, 0 };
+	struct tp_error err;
+	size_t i;
+	int rc;
+
+	tp_error_init(&err);
+	rc = tp_history_foreach_tag_name(h, collect_name, &ns, &err);
+	CHECK_RC(rc, 0, err);
+	if (ns.n > 1)
+		qsort(ns.v, ns.n, sizeof(*ns.v), str_cmp);
+	tp_buf_clear(out);
+	for (i = 0; i < ns.n; i++)
+		tp_buf_printf(out, "%s%s", ns.v[i], sep);
+	names_release(&ns);
+	tp_history_free(h);
+}
+
+/* The names are the tags `git for-each-ref` lists. */
+static void
+same_as_git(const struct env *e, const char *repo)
+{
+	struct tp_buf got = TP_BUF_INIT;
+	char want[4096];
+
+	capture(want, sizeof(want), e,
+		"git -C '%s' for-each-ref --format='%%(refname:strip=2)' "
+		"refs/tags | tr '\\n' ' '",
+		repo);
+	tag_names(&got, e, repo, 0, " ");
+	CHECK(strcmp(got.ptr, want) == 0, "%s: got '%s', git lists '%s'",
+	      repo, got.ptr, want);
+	tp_buf_release(&got);
+}
+
+static void
+test_tag_names_loose_and_packed(void **state)
+{
+	const struct env *e = *state;
+	struct tp_buf got = TP_BUF_INIT, want = TP_BUF_INIT;
+	char lw[TP_HISTORY_ID_SIZE], an[TP_HISTORY_ID_SIZE],
+		api[TP_HISTORY_ID_SIZE], deep[TP_HISTORY_ID_SIZE];
+
+	run(e, "newrepo names && commit one && git tag v1.0.0 && "
+	       "atag v1.1.0 && git tag api/v1.0.0 && atag a/b/v0.1.0 && "
+	       "commit two");
+	rev_parse(lw, e, "names", "refs/tags/v1.0.0");
+	rev_parse(an, e, "names", "refs/tags/v1.1.0");
+	rev_parse(api, e, "names", "refs/tags/api/v1.0.0");
+	rev_parse(deep, e, "names", "refs/tags/a/b/v0.1.0");
+	CHECK(strcmp(an, lw) != 0, "v1.1.0 should be a tag object");
+
+	/* loose refs, nested ones too: names only */
+	tag_names(&got, e, "names", 1, "\n");
+	assert_string_equal(got.ptr,
+			    "a/b/v0.1.0\napi/v1.0.0\nv1.0.0\nv1.1.0\n");
+	same_as_git(e, "names");
+
+	/* packed: the id on each line (an annotated tag's is the tag
+	 * object); the peeled "^" lines are not names */
+	run(e, "cd names && git pack-refs --all && "
+	       "test ! -e .git/refs/tags/v1.1.0 && "
+	       "test ! -e .git/refs/tags/a/b/v0.1.0 && "
+	       "grep -q '^\\^' .git/packed-refs");
+	tag_names(&got, e, "names", 1, "\n");
+	tp_buf_printf(&want, "a/b/v0.1.0=%s\napi/v1.0.0=%s\nv1.0.0=%s\n"
+			     "v1.1.0=%s\n",
+		      deep, api, lw, an);
+	assert_string_equal(got.ptr, want.ptr);
+	same_as_git(e, "names");
+
+	/* both: new loose refs beside packed ones in the same folder, and
+	 * a loose ref overriding the packed line of its name (git tag -f
+	 * leaves that line); a symbolic ref is a name like the others */
+	run(e, "cd names && git tag api/v2.0.0 && "
+	       "git tag -f v1.0.0 HEAD >/dev/null && "
+	       "test -f .git/refs/tags/v1.0.0 && "
+	       "grep -q ' refs/tags/v1.0.0$' .git/packed-refs && "
+	       "git symbolic-ref refs/tags/latest refs/tags/v1.1.0");
+	tag_names(&got, e, "names", 1, "\n");
+	tp_buf_clear(&want);
+	tp_buf_printf(&want, "a/b/v0.1.0=%s\napi/v1.0.0=%s\napi/v2.0.0\n"
+			     "latest\nv1.0.0\nv1.1.0=%s\n",
+		      deep, api, an);
+	assert_string_equal(got.ptr, want.ptr);
+	same_as_git(e, "names");
+
+	/* neither locks nor dot files are refs; empty folders hold none */
+	run(e, "cd names/.git/refs/tags && touch v3.0.0.lock .v3.0.0 && "
+	       "mkdir -p empty/deeper && touch api/v2.1.0.lock");
+	same_as_git(e, "names");
+	/* a symbolic link is a name, never followed as a folder */
+	run(e, "cd names/.git/refs/tags && ln -s ../heads link");
+	tag_names(&got, e, "names", 0, " ");
+	assert_string_equal(got.ptr, "a/b/v0.1.0 api/v1.0.0 api/v2.0.0 "
+				     "latest link v1.0.0 v1.1.0 ");
+	tp_buf_release(&got);
+	tp_buf_release(&want);
+}
+
+/* A packed-refs written by hand: out of order, a name twice, a bad id. */
+static void
+test_tag_names_hand_written_packed_refs(void **state)
+{
+	const struct env *e = *state;
+	struct tp_buf got = TP_BUF_INIT, want = TP_BUF_INIT;
+	char c[TP_HISTORY_ID_SIZE];
+
+	run(e, "newrepo handpacked && commit one");
+	rev_parse(c, e, "handpacked", "HEAD");
+	/* and a loose ref over v2.0.0, one of the lines out of order */
+	run(e, "cd handpacked && c=$(git rev-parse HEAD) "
+	       "&& printf '%%s\\n' \"$c refs/tags/v0.9.0\" "
+	       "\"$c refs/tags/v0.9.0\" \"$c refs/tags/v2.0.0\" "
+	       "\"$c refs/heads/other\" \"$c refs/tags/v1.0.0\" \"^$c\" "
+	       "\"not-an-id refs/tags/bad\" \"$c refs/tags/\" "
+	       "\"$c refs/tagsx\" \"$c refs/tags/v1.0.0\" \"# a comment\" "
+	       "> .git/packed-refs && printf '%%s' \"$c refs/tags/last\" "
+	       ">> .git/packed-refs && echo $c > .git/refs/tags/v2.0.0");
+	tag_names(&got, e, "handpacked", 1, "\n");
+	tp_buf_printf(&want, "bad\nlast=%s\nv0.9.0=%s\nv1.0.0=%s\nv2.0.0\n",
+		      c, c, c);
+	assert_string_equal(got.ptr, want.ptr);
+	/* in order, a name twice */
+	run(e, "cd handpacked && c=$(cat .git/refs/tags/v2.0.0) && "
+	       "printf '%%s\\n' \"$c refs/tags/a\" \"$c refs/tags/a\" "
+	       "\"$c refs/tags/b\" > .git/packed-refs");
+	tag_names(&got, e, "handpacked", 1, "\n");
+	tp_buf_clear(&want);
+	tp_buf_printf(&want, "a=%s\nb=%s\nv2.0.0\n", c, c);
+	assert_string_equal(got.ptr, want.ptr);
+	tp_buf_release(&got);
+	tp_buf_release(&want);
+}
+
+static void
+test_tag_names_worktree(void **state)
+{
+	const struct env *e = *state;
+	struct tp_buf got = TP_BUF_INIT, want = TP_BUF_INIT, dir = TP_BUF_INIT;
+	struct tp_history *h;
+	char v1[TP_HISTORY_ID_SIZE], api[TP_HISTORY_ID_SIZE];
+
+	run(e, "newrepo wtmain && commit one && git tag v1.0.0 && "
+	       "git tag api/v1.0.0 && git pack-refs --all && "
+	       "git tag v1.1.0 && git worktree add -q ../wtlinked HEAD && "
+	       "cd ../wtlinked && commit two && git tag v1.2.0");
+	rev_parse(v1, e, "wtmain", "refs/tags/v1.0.0");
+	rev_parse(api, e, "wtmain", "refs/tags/api/v1.0.0");
+
+	/* the linked worktree's tags are its repository's */
+	h = open_repo(e, "wtlinked");
+	tp_buf_printf(&dir, "%s/wtmain/.git/", e->root);
+	assert_string_equal(tp_history_commondir(h), dir.ptr);
+	tp_buf_clear(&dir);
+	tp_buf_printf(&dir, "%s/wtmain/.git/worktrees/wtlinked/", e->root);
+	assert_string_equal(tp_history_gitdir(h), dir.ptr);
+	tp_history_free(h);
+	tp_buf_printf(&want, "api/v1.0.0=%s\nv1.0.0=%s\nv1.1.0\nv1.2.0\n",
+		      api, v1);
+	tag_names(&got, e, "wtlinked", 1, "\n");
+	assert_string_equal(got.ptr, want.ptr);
+	tag_names(&got, e, "wtmain", 1, "\n");
+	assert_string_equal(got.ptr, want.ptr);
+	same_as_git(e, "wtlinked");
+
+	/* elsewhere the common folder is the git folder */
+	h = open_repo(e, "wtmain");
+	assert_string_equal(tp_history_commondir(h), tp_history_gitdir(h));
+	tp_history_free(h);
+	tp_buf_release(&got);
+	tp_buf_release(&want);
+	tp_buf_release(&dir);
+}
+
+static void
+test_tag_names_stop_and_errors(void **state)
+{
+	const struct env *e = *state;
+	struct names ns = { NULL, 0, 0, 2 };
+	struct tp_buf got = TP_BUF_INIT;
+	struct tp_history *h;
+	struct tp_error err;
+	int rc;
+
+	/* a non-zero return stops the listing and is returned */
+	run(e, "newrepo namestop && commit one && git tag v1.0.0 && "
+	       "git tag v1.1.0 && git pack-refs --all && git tag v1.2.0 && "
+	       "git tag v1.3.0");
+	h = open_repo(e, "namestop");
+	tp_error_init(&err);
+	rc = tp_history_foreach_tag_name(h, collect_name, &ns, &err);
+	assert_int_equal(rc, 7);
+	assert_int_equal(ns.n, 2);
+	assert_int_equal(err.code, 0);
+	names_release(&ns);
+	/* ... also in the packed part, after every loose ref */
+	ns.stop_at = 3;
+	rc = tp_history_foreach_tag_name(h, collect_name, &ns, &err);
+	assert_int_equal(rc, 7);
+	assert_int_equal(ns.n, 3);
+	assert_int_equal(err.code, 0);
+	names_release(&ns);
+	tp_history_free(h);
+
+	/* no refs/tags folder and no packed-refs: no tags, no error */
+	run(e, "newrepo nonames && commit one && rm -rf .git/refs/tags && "
+	       "test ! -e .git/packed-refs");
+	tag_names(&got, e, "nonames", 1, "\n");
+	assert_string_equal(got.ptr, "");
+
+	/* a packed-refs that cannot be read */
+	run(e, "cd nonames && mkdir .git/packed-refs");
+	h = open_repo(e, "nonames");
+	tp_error_init(&err);
+	rc = tp_history_foreach_tag_name(h, collect_name, &ns, &err);
+	CHECK_RC(rc, TP_EGIT, err);
+	CHECK(strstr(err.msg, "cannot read '") != NULL &&
+		      strstr(err.msg, "/nonames/.git/packed-refs'") != NULL,
+	      "message: %s", err.msg);
+	assert_int_equal(ns.n, 0);
+	tp_history_free(h);
+	tp_buf_release(&got);
+}
+
 int
 main(void)
 {
@@ -1545,6 +1836,10 @@ main(void)
 	ADD(test_split_commit_graph);
 	ADD(test_cost_follows_commits_since);
 	ADD(test_many_higher_unreachable_tags);
+	ADD(test_tag_names_loose_and_packed);
+	ADD(test_tag_names_hand_written_packed_refs);
+	ADD(test_tag_names_worktree);
+	ADD(test_tag_names_stop_and_errors);
 #undef ADD
 	rc = tlist_run(&l, "history");
 
