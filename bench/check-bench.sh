@@ -1,7 +1,9 @@
 #!/bin/sh
 # check-bench.sh: `tagpolicy check -` on a million mixed tags, against the
 # floor of `grep -cP` with the SemVer regex and node-semver's valid() over
-# the same list.  Prints the median wall time of each over RUNS runs.
+# the same list.  Prints a markdown table: the median wall time of each
+# over RUNS runs, the median CPU time and the peak RSS of the command (from
+# /usr/bin/time, when there is one), and the ratios to grep.
 #
 #   sh bench/check-bench.sh [TAGPOLICY]
 #
@@ -84,13 +86,16 @@ for (const l of lines)
 console.log(n);
 EOF
 
-# Wall time of one run of "$@" in milliseconds.
-ms () {
-	t0=$(date +%s%N)
-	"$@" >/dev/null 2>&1
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000000))
-}
+# Each command runs RUNS times.  The wall time is taken around the whole
+# pipeline; /usr/bin/time (when there is one) wraps the command itself and
+# gives its CPU time (user + system) and peak RSS, which matter on a shared
+# machine where wall times swing with the load.
+if test -x /usr/bin/time
+then
+	timer="/usr/bin/time -f %U,%S,%M -o $work/time"
+else
+	timer=
+fi
 
 median () {
 	sort -n | awk '{ v[NR] = $1 } END {
@@ -99,38 +104,77 @@ median () {
 	}'
 }
 
+# bench NAME FUNCTION: runs FUNCTION RUNS times; prints a table row and
+# leaves the medians in $wall and $cpu (ms) for the ratios.
 bench () {
 	name=$1
-	shift
+	: >"$work/walls"
+	: >"$work/cpus"
+	: >"$work/rsss"
 	i=0
-	: >"$work/times"
 	while test $i -lt "$runs"
 	do
-		ms "$@" >>"$work/times"
+		t0=$(date +%s%N)
+		"$2" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		echo $(((t1 - t0) / 1000000)) >>"$work/walls"
+		if test -n "$timer" && test -s "$work/time"
+		then
+			tail -n 1 "$work/time" | awk -F, '{
+				printf "%d\n", ($1 + $2) * 1000 }' >>"$work/cpus"
+			tail -n 1 "$work/time" | awk -F, '{
+				print $3 }' >>"$work/rsss"
+		fi
+		rm -f "$work/time"
 		i=$((i + 1))
 	done
-	printf '%-44s %6s ms  (runs: %s)\n' "$name" \
-		"$(median <"$work/times")" "$(tr '\n' ' ' <"$work/times")"
+	wall=$(median <"$work/walls")
+	cpu=$(median <"$work/cpus")
+	rss=$(sort -n "$work/rsss" | tail -n 1)
+	test -n "$grep_wall" || grep_wall=$wall
+	test -n "$grep_cpu" || grep_cpu=$cpu
+	printf '| %s | %s ms | %s | %s | %s | %s |\n' "$name" "$wall" \
+		"$(ratio "$wall" "$grep_wall")" \
+		"${cpu:+$cpu ms}" "$(ratio "$cpu" "$grep_cpu")" \
+		"${rss:+$((rss / 1024)) MB}"
 }
 
-run_check () { "$tp" check - <"$list" | cat >/dev/null; }
-run_check_q () { "$tp" -q check - <"$list" | cat >/dev/null; }
-run_check_json () { "$tp" check --format json - <"$list" | cat >/dev/null; }
-run_grep () { grep -cP "$semver_re" "$list" | cat >/dev/null; }
-run_node () { node "$work/valid.js" "$here/node_modules/semver" "$list"; }
+ratio () {
+	if test -n "$1" && test -n "$2" && test "$2" -gt 0
+	then
+		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'
+	fi
+}
+
+run_grep () { $timer grep -cP "$semver_re" "$list" | cat >/dev/null; }
+run_check () { $timer "$tp" check - <"$list" | cat >/dev/null; }
+run_check_q () { $timer "$tp" -q check - <"$list" | cat >/dev/null; }
+run_check_json () {
+	$timer "$tp" check --format json - <"$list" | cat >/dev/null
+}
+run_node () {
+	$timer node "$work/valid.js" "$here/node_modules/semver" "$list"
+}
 
 echo "tags: $(wc -l <"$list") ($(wc -c <"$list") bytes); runs: $runs;" \
 	"binary: $tp"
 echo "grep -cP counts $(grep -cP "$semver_re" "$list") SemVer lines;" \
 	"check: $("$tp" -q check - <"$list" | tail -n 1)"
-bench "grep -cP SEMVER_RE list | cat" run_grep
-bench "tagpolicy check - <list | cat" run_check
-bench "tagpolicy -q check - <list | cat" run_check_q
-bench "tagpolicy check --format json - <list | cat" run_check_json
-if test $node_ok = 1
+if test "$node_ok" = 1
 then
-	echo "node-semver $(node -p "require('$here/node_modules/semver/package.json').version") valid(): $(run_node) valid"
-	bench "node valid.js (node-semver valid())" run_node
+	echo "node-semver $(node -p "require('$here/node_modules/semver/package.json').version") valid(): $(node "$work/valid.js" "$here/node_modules/semver" "$list") valid"
+fi
+echo
+echo "| command | wall (median) | vs grep | cpu (median) | vs grep | peak RSS |"
+echo "|---|---:|---:|---:|---:|---:|"
+grep_wall= grep_cpu=
+bench '`grep -cP SEMVER_RE list \| cat`' run_grep
+bench '`tagpolicy check - <list \| cat`' run_check
+bench '`tagpolicy -q check - <list \| cat`' run_check_q
+bench '`tagpolicy check --format json - <list \| cat`' run_check_json
+if test "$node_ok" = 1
+then
+	bench '`node valid.js` (node-semver `valid()`)' run_node
 else
-	echo "node-semver: skipped (no node or npm, or the install failed)"
+	echo "| node-semver: skipped (no node or npm, or the install failed) |"
 fi

@@ -172,11 +172,10 @@ gap(struct tp_lint *run, const struct tp_rule_conf *conf, struct tp_buf *tmp,
 	} else {
 		pair[0] = prev->k->index < cur->k->index ? prev->k : cur->k;
 		pair[1] = prev->k->index < cur->k->index ? cur->k : prev->k;
-		tp_lint_report_set_keyed(run, conf, (enum tp_scope)cur->k->scope,
-					 pair, 2,
-					 "%s follows %s (kind '%s'); expected %s",
-					 b.ptr, a.ptr, cur->k->kind->name,
-					 e.ptr);
+		tp_lint_report_set_keyed(
+			run, conf, (enum tp_scope)cur->k->scope, pair, 2,
+			"%s follows %s (kind '%s'); expected %s", b.ptr, a.ptr,
+			cur->k->kind->name, e.ptr);
 	}
 	tp_buf_release(&a);
 	tp_buf_release(&b);

@@ -164,7 +164,6 @@ put_shown(struct tp_buf *b, const char *s, size_t n)
 	}
 }
 
-
 static void
 put(struct tp_buf *b, const char *s)
 {
@@ -240,7 +239,8 @@ static int
 ok_line(struct tp_buf *b, const struct tp_tagres *t)
 {
 	char line[512], *p = line, *end = line + sizeof(line);
-	const char *head = t->is_ref ? "     ok: reference '" : "     ok: tag '";
+	const char *head =
+		t->is_ref ? "     ok: reference '" : "     ok: tag '";
 	const char *scope =
 		t->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
 	const char *name;
@@ -286,8 +286,7 @@ diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
 	size_t slen = d->suggestion ? strlen(d->suggestion) : 0;
 
 	if (!is_plain(t->text, t->len) || !is_plain(d->message, mlen) ||
-	    !is_plain(d->suggestion, slen) ||
-	    !copy_raw(&p, end, level, 9) ||
+	    !is_plain(d->suggestion, slen) || !copy_raw(&p, end, level, 9) ||
 	    !copy_raw(&p, end, head, strlen(head)) ||
 	    !copy_raw(&p, end, t->text, t->len) ||
 	    !copy_raw(&p, end, scope, strlen(scope)) ||

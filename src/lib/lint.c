@@ -80,8 +80,18 @@ struct scope_kind {
 	const pcre2_code *re;
 	size_t ki; /* index in the policy's kinds */
 	int jit;
+	int hand; /* hand_match() can decide (see there) */
+	int one; /* its only field piece, -1 for none, -2 for several */
 	struct kind_filter f;
 };
+
+/*
+ * Matching a simple kind by hand (see hand_match()): the tags longer than
+ * this, and searches that take more steps, go to the regex.
+ */
+#define HAND_MAX_LEN 256
+#define HAND_MAX_STEPS 2048
+#define HAND_MAX_PIECES 16
 
 /* A repair candidate: room for the tag, a kind's prefix and ".0.0". */
 struct cand {
@@ -97,6 +107,7 @@ struct tp_lint {
 	pcre2_match_data *md;
 	PCRE2_SIZE *ov; /* md's ovector */
 	uint32_t nov;
+	PCRE2_SIZE *hov; /* the same for a match by hand (nov pairs) */
 	int64_t now;
 	int error;
 	int finished; /* set rules ran (or are running) */
@@ -209,9 +220,8 @@ arena_strndup(struct tp_lint *run, struct arena *a, const char *s, size_t len)
 	return d;
 }
 
-static char *
-arena_vprintf(struct tp_lint *run, struct arena *a, const char *fmt,
-	      va_list ap) TP_PRINTF(3, 0);
+static char *arena_vprintf(struct tp_lint *run, struct arena *a,
+			   const char *fmt, va_list ap) TP_PRINTF(3, 0);
 
 /* 1 when the only conversions in `fmt` are %s and %%. */
 static int
@@ -230,8 +240,8 @@ only_strings(const char *fmt)
  * leaving `ap` untouched for it.
  */
 static char *
-arena_strings(struct tp_lint *run, struct arena *a, const char *fmt,
-	      va_list ap, int *done)
+arena_strings(struct tp_lint *run, struct arena *a, const char *fmt, va_list ap,
+	      int *done)
 {
 	const char *f, *pc, *arg;
 	va_list aq;
@@ -277,8 +287,7 @@ arena_strings(struct tp_lint *run, struct arena *a, const char *fmt,
 }
 
 static char *
-arena_vprintf(struct tp_lint *run, struct arena *a, const char *fmt,
-	      va_list ap)
+arena_vprintf(struct tp_lint *run, struct arena *a, const char *fmt, va_list ap)
 {
 	char small[256];
 	va_list aq;
@@ -341,8 +350,7 @@ arena_rewind(struct arena *a)
  * when out of memory (recorded).
  */
 static char *
-slack_copy(struct tp_lint *run, struct slack_buf *sb, const char *s,
-	   size_t len)
+slack_copy(struct tp_lint *run, struct slack_buf *sb, const char *s, size_t len)
 {
 	char *n;
 
@@ -733,7 +741,7 @@ add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 		run->akeyed = a;
 	}
 	k = &run->keyed[run->nkeyed];
-	k->key = run->keys[run->nkeyed] = dup_key(run, t);
+	run->keys[run->nkeyed] = dup_key(run, t);
 	if (t == &run->cur) {
 		/* the scratch result is gone after this tag: keep the text */
 		k->t = NULL;
@@ -878,6 +886,9 @@ semver_groups_follow(const struct tp_kind *k)
 }
 
 static pcre2_code *partial_re(struct tp_lint *run, const struct tp_kind *k);
+static int hand_kind(const struct tp_kind *k, uint32_t nov);
+static int only_field(const struct tp_kind *k);
+static int is_digit(int c);
 
 /*
  * Fills `f` for kind `k`: a byte is a possible first byte when the kind's
@@ -886,8 +897,7 @@ static pcre2_code *partial_re(struct tp_lint *run, const struct tp_kind *k);
  * partial matching is not trusted here: such kinds let every tag through.
  */
 static void
-kind_filter(struct tp_lint *run, const struct tp_kind *k,
-	    struct kind_filter *f)
+kind_filter(struct tp_lint *run, const struct tp_kind *k, struct kind_filter *f)
 {
 	pcre2_code *re;
 	uint32_t minlen = 0;
@@ -1021,8 +1031,7 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 	run->partial_re = calloc(p->nkinds + 1, sizeof(*run->partial_re));
 	run->nfields = calloc(p->nkinds + 1, sizeof(*run->nfields));
 	run->kind_jit = calloc(p->nkinds + 1, sizeof(*run->kind_jit));
-	run->semver_groups =
-		calloc(p->nkinds + 1, sizeof(*run->semver_groups));
+	run->semver_groups = calloc(p->nkinds + 1, sizeof(*run->semver_groups));
 	if (run->kind_sig == NULL || run->partial_re == NULL ||
 	    run->nfields == NULL || run->kind_jit == NULL ||
 	    run->semver_groups == NULL)
@@ -1074,6 +1083,9 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 		goto nomem;
 	run->ov = pcre2_get_ovector_pointer(run->md);
 	run->nov = pcre2_get_ovector_count(run->md);
+	run->hov = calloc(2 * (size_t)run->nov, sizeof(*run->hov));
+	if (run->hov == NULL)
+		goto nomem;
 	run->filter = calloc(p->nkinds + 1, sizeof(*run->filter));
 	if (run->filter == NULL)
 		goto nomem;
@@ -1090,6 +1102,9 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 			run->sk[s][i].re = p->scope[s][i]->re;
 			run->sk[s][i].ki = j;
 			run->sk[s][i].jit = run->kind_jit[j];
+			run->sk[s][i].hand =
+				hand_kind(p->scope[s][i], run->nov);
+			run->sk[s][i].one = only_field(p->scope[s][i]);
 			run->sk[s][i].f = run->filter[j];
 		}
 	}
@@ -1122,6 +1137,7 @@ tp_lint_free(struct tp_lint *run)
 	free(run->kind_sig);
 	free(run->nfields);
 	free(run->kind_jit);
+	free(run->hov);
 	free(run->filter);
 	for (s = 0; s < TP_SCOPE_COUNT; s++)
 		free(run->sk[s]);
@@ -1192,16 +1208,16 @@ semver_groups(struct tp_version *v, const PCRE2_SIZE *ov, uint32_t nov,
 }
 
 /*
- * The regex matched; fills the spans and checks the values.  `fields` has
- * room for any kind's fields, or is NULL: then they are carved from the
- * run's arena (a result that is kept).
+ * The kind matched; fills the spans from `ov` (the regex's ovector, or the
+ * same made by hand_match(): run->nov pairs) and checks the values.
+ * `fields` has room for any kind's fields, or is NULL: then they are
+ * carved from the run's arena (a result that is kept).
  */
 static void
 take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
-	    struct tp_fieldval *fields)
+	    const PCRE2_SIZE *ov, struct tp_fieldval *fields)
 {
 	const struct tp_kind *k = t->kind;
-	PCRE2_SIZE *ov = run->ov;
 	uint32_t nov = run->nov;
 	struct tp_version *v = &t->version, sem;
 	struct tp_fieldval *fv;
@@ -1233,7 +1249,8 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 		} else {
 			fv->off = fv->len = 0;
 		}
-		if (fv->field->type == TP_FIELD_SEMVER && run->semver_groups[ki])
+		if (fv->field->type == TP_FIELD_SEMVER &&
+		    run->semver_groups[ki])
 			have_sem = semver_groups(&sem, ov, nov, g, t->tag,
 						 fv->off, fv->len);
 	}
@@ -1243,8 +1260,6 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 	 * once for each.
 	 */
 	t->fields_ok = 1;
-	v->str = t->tag;
-	v->len = t->tag_len;
 	for (i = 0; i < t->nfields; i++) {
 		const char *s;
 
@@ -1326,8 +1341,15 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 			t->fields_ok = 0;
 	}
 	t->has_version = k->has_version && t->fields_ok;
-	if (!t->has_version)
-		memset(v, 0, sizeof(*v));
+	if (!t->has_version) {
+		/* a field may have set a part ({pre} of "{pre}", say) */
+		if (t->nfields > 0)
+			memset(v, 0, sizeof(*v));
+	} else if (!k->has_semver) {
+		/* the parts' offsets are into the tag */
+		v->str = t->tag;
+		v->len = t->tag_len;
+	}
 }
 
 static int
@@ -1368,6 +1390,346 @@ custom_rules(struct tp_lint *run, struct tp_tagres *t)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Matching simple kinds by hand                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A kind whose template has only literals and fields of a simple grammar
+ * ({semver} and its parts, {branch}, value lists, hex) is matched without
+ * the regex: every way to cut the tag into the template's pieces is
+ * counted.  One way is the match the regex finds (the cut is forced, so
+ * are the spans); none is no match; more than one is left to the regex,
+ * whose backtracking order picks one.  The grammars below are those the
+ * template module writes for the fields (template.c): RE_NUM, RE_PRE,
+ * RE_META and the {semver} made of them, [a-z0-9_][a-z0-9._-]*, the
+ * values as literals, [0-9a-f]{min,max}.
+ */
+enum { HAND_NO, HAND_YES, HAND_UNSURE };
+
+static int
+hand_field(enum tp_field_type t)
+{
+	return t == TP_FIELD_SEMVER || t == TP_FIELD_MAJOR ||
+	       t == TP_FIELD_MINOR || t == TP_FIELD_PATCH ||
+	       t == TP_FIELD_PRE || t == TP_FIELD_META ||
+	       t == TP_FIELD_BRANCH || t == TP_FIELD_VALUES ||
+	       t == TP_FIELD_HEX;
+}
+
+/* 1 when hand_match() can decide for kind `k` (ovector of `nov` pairs). */
+static int
+hand_kind(const struct tp_kind *k, uint32_t nov)
+{
+	size_t i;
+
+	if (k->re == NULL || k->calver_counter || k->npieces == 0 ||
+	    k->npieces > HAND_MAX_PIECES)
+		return 0;
+	for (i = 0; i < k->npieces; i++) {
+		if (k->pieces[i].field == NULL)
+			continue;
+		if (!hand_field(k->pieces[i].field->type) ||
+		    k->pieces[i].group + 1 > nov)
+			return 0;
+		/* a {semver}'s parts are the five groups after its own */
+		if (k->pieces[i].field->type == TP_FIELD_SEMVER &&
+		    (k->pieces[i].group + 6 > nov || !semver_groups_follow(k)))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+is_alnum_dash(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '-';
+}
+
+/* RE_NUM: 0|[1-9][0-9]* */
+static int
+hand_num(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || (s[0] == '0' && n > 1))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Dot-separated identifiers of [0-9A-Za-z-], none empty; with `pre`, an
+ * all-digit one has no leading zero (RE_PRE; else RE_META).
+ */
+static int
+hand_idents(const char *s, size_t n, int pre)
+{
+	size_t i, start = 0;
+	int digits = 1;
+
+	for (i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (i == start ||
+			    (pre && digits && s[start] == '0' && i - start > 1))
+				return 0;
+			start = i + 1;
+			digits = 1;
+			continue;
+		}
+		if (!is_alnum_dash(s[i]))
+			return 0;
+		digits &= is_digit(s[i]);
+	}
+	return 1;
+}
+
+/*
+ * {semver}: NUM.NUM.NUM[-PRE][+META]; fills p[0..9] with the spans of
+ * major, minor, patch, pre and meta (PCRE2_UNSET when absent), from `off`.
+ */
+static int
+hand_semver(const char *s, size_t n, size_t off, PCRE2_SIZE *p)
+{
+	size_t i = 0, k, start, end;
+
+	for (k = 0; k < 3; k++) {
+		start = i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (!hand_num(s + start, i - start))
+			return 0;
+		p[2 * k] = off + start;
+		p[2 * k + 1] = off + i;
+		if (k < 2) {
+			if (i == n || s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	p[6] = p[7] = p[8] = p[9] = PCRE2_UNSET;
+	if (i < n && s[i] == '-') {
+		start = ++i;
+		while (i < n && s[i] != '+')
+			i++;
+		if (!hand_idents(s + start, i - start, 1))
+			return 0;
+		p[6] = off + start;
+		p[7] = off + i;
+	}
+	if (i < n && s[i] == '+') {
+		start = ++i;
+		end = n;
+		if (!hand_idents(s + start, end - start, 0))
+			return 0;
+		p[8] = off + start;
+		p[9] = off + end;
+		i = n;
+	}
+	return i == n;
+}
+
+/* Whether s[0..n) is a value of field `f`, and its spans (semver). */
+static int
+hand_value(const struct tp_field *f, const char *s, size_t n, size_t off,
+	   PCRE2_SIZE *parts)
+{
+	size_t i;
+
+	switch (f->type) {
+	case TP_FIELD_SEMVER: return hand_semver(s, n, off, parts);
+	case TP_FIELD_MAJOR:
+	case TP_FIELD_MINOR:
+	case TP_FIELD_PATCH: return hand_num(s, n);
+	case TP_FIELD_PRE: return hand_idents(s, n, 1);
+	case TP_FIELD_META: return hand_idents(s, n, 0);
+	case TP_FIELD_BRANCH:
+		if (n == 0 || !(is_digit(s[0]) ||
+				(s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+			return 0;
+		for (i = 1; i < n; i++)
+			if (!(is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
+			      s[i] == '_' || s[i] == '.' || s[i] == '-'))
+				return 0;
+		return 1;
+	case TP_FIELD_VALUES:
+		for (i = 0; i < f->nvalues; i++)
+			if (strlen(f->values[i]) == n &&
+			    memcmp(f->values[i], s, n) == 0)
+				return 1;
+		return 0;
+	case TP_FIELD_HEX:
+		if (n < f->hex_min || n > f->hex_max)
+			return 0;
+		for (i = 0; i < n; i++)
+			if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+				return 0;
+		return 1;
+	default: return 0;
+	}
+}
+
+/* The state of one search: the cut so far and the first complete one. */
+struct hand {
+	const struct tp_kind *k;
+	const char *s;
+	size_t len;
+	size_t end[HAND_MAX_PIECES]; /* where piece i ends, this cut */
+	PCRE2_SIZE parts[10]; /* the {semver}'s parts, this cut */
+	size_t found[HAND_MAX_PIECES]; /* the first complete cut */
+	PCRE2_SIZE fparts[10];
+	unsigned count; /* complete cuts, up to 2 */
+	unsigned steps;
+};
+
+/* Counts the cuts of s[pos..) into pieces idx.. (stops at two). */
+static void
+hand_cut(struct hand *h, size_t pos, size_t idx)
+{
+	const struct tp_piece *pc = &h->k->pieces[idx];
+	const struct tp_piece *next;
+	const char *hit;
+	size_t e;
+
+	if (h->count > 1)
+		return;
+	if (++h->steps > HAND_MAX_STEPS) {
+		h->count = 2; /* unsure: the regex decides */
+		return;
+	}
+	if (idx == h->k->npieces) {
+		if (pos == h->len && h->count++ == 0) {
+			memcpy(h->found, h->end, sizeof(h->found));
+			memcpy(h->fparts, h->parts, sizeof(h->parts));
+		}
+		return;
+	}
+	if (pc->field == NULL) {
+		if (h->len - pos >= pc->len &&
+		    memcmp(h->s + pos, pc->text, pc->len) == 0) {
+			h->end[idx] = pos + pc->len;
+			hand_cut(h, pos + pc->len, idx + 1);
+		}
+		return;
+	}
+	next = idx + 1 < h->k->npieces ? &h->k->pieces[idx + 1] : NULL;
+	if (next != NULL && next->field == NULL && next->len > 0) {
+		/* the literal after it starts where it ends */
+		for (e = pos; h->count < 2; e++) {
+			hit = memchr(h->s + e, next->text[0], h->len - e);
+			if (hit == NULL ||
+			    h->len - (size_t)(hit - h->s) < next->len)
+				return;
+			e = (size_t)(hit - h->s);
+			if (!hand_value(pc->field, h->s + pos, e - pos, pos,
+					h->parts))
+				continue;
+			h->end[idx] = e;
+			hand_cut(h, e, idx + 1);
+		}
+		return;
+	}
+	/* the last piece ends where the tag does; else any end will do */
+	for (e = next == NULL ? h->len : pos; e <= h->len && h->count < 2;
+	     e++) {
+		if (!hand_value(pc->field, h->s + pos, e - pos, pos, h->parts))
+			continue;
+		h->end[idx] = e;
+		hand_cut(h, e, idx + 1);
+	}
+}
+
+/* The index of the kind's only field piece, -1 for none, -2 for more. */
+static int
+only_field(const struct tp_kind *k)
+{
+	size_t i;
+	int one = -1;
+
+	for (i = 0; i < k->npieces; i++)
+		if (k->pieces[i].field != NULL) {
+			if (one >= 0)
+				return -2;
+			one = (int)i;
+		}
+	return one;
+}
+
+/*
+ * hand_match() for a kind with at most one field (piece `one`, or -1):
+ * the literals around it fix its span, there is one cut or none.
+ */
+static int
+hand_one(struct tp_lint *run, const struct tp_kind *k, int one, const char *s,
+	 size_t len)
+{
+	const struct tp_piece *pc;
+	size_t i, pos = 0, end = len, g;
+
+	for (i = 0; i < k->npieces && (int)i != one; i++) {
+		pc = &k->pieces[i];
+		if (end - pos < pc->len || memcmp(s + pos, pc->text, pc->len))
+			return HAND_NO;
+		pos += pc->len;
+	}
+	for (i = k->npieces; one >= 0 && i > (size_t)one + 1; i--) {
+		pc = &k->pieces[i - 1];
+		if (end - pos < pc->len ||
+		    memcmp(s + end - pc->len, pc->text, pc->len))
+			return HAND_NO;
+		end -= pc->len;
+	}
+	if (one < 0)
+		return pos == len ? HAND_YES : HAND_NO;
+	pc = &k->pieces[one];
+	g = pc->group;
+	if (!hand_value(pc->field, s + pos, end - pos, pos,
+			run->hov + 2 * (g + 1)))
+		return HAND_NO;
+	run->hov[2 * g] = pos;
+	run->hov[2 * g + 1] = end;
+	return HAND_YES;
+}
+
+/*
+ * HAND_YES (run->hov holds the spans, as the regex's ovector would),
+ * HAND_NO, or HAND_UNSURE: several cuts, or too long a search.
+ */
+static int
+hand_match(struct tp_lint *run, const struct tp_kind *k, int one, const char *s,
+	   size_t len)
+{
+	struct hand h;
+	size_t i, start = 0, g;
+
+	if (one >= -1)
+		return hand_one(run, k, one, s, len);
+	h.k = k;
+	h.s = s;
+	h.len = len;
+	h.count = 0;
+	h.steps = 0;
+	hand_cut(&h, 0, 0);
+	if (h.count == 0)
+		return HAND_NO;
+	if (h.count > 1)
+		return HAND_UNSURE;
+	for (i = 0; i < k->npieces; start = h.found[i++]) {
+		if (k->pieces[i].field == NULL)
+			continue;
+		g = k->pieces[i].group;
+		run->hov[2 * g] = start;
+		run->hov[2 * g + 1] = h.found[i];
+		if (k->pieces[i].field->type == TP_FIELD_SEMVER)
+			memcpy(run->hov + 2 * (g + 1), h.fparts,
+			       sizeof(h.fparts));
+	}
+	return HAND_YES;
+}
+
 /*
  * One match of a kind's (or a scope's) anchored regex against the whole
  * tag.  JIT code is called directly: pcre2_match() would only check the
@@ -1395,14 +1757,28 @@ match_kind(struct tp_lint *run, struct tp_tagres *t, struct tp_fieldval *fields)
 	const struct scope_kind *end = sk + run->p->nscope[t->scope];
 	unsigned char c = t->tag_len > 0 ? (unsigned char)t->tag[0] : 0;
 
+	int rc;
+
 	for (; sk < end; sk++) {
 		if (t->tag_len < sk->f.minlen ||
-		    (t->tag_len > 0 && !((sk->f.first[c >> 3] >> (c & 7)) & 1)) ||
+		    (t->tag_len > 0 &&
+		     !((sk->f.first[c >> 3] >> (c & 7)) & 1)) ||
 		    sk->re == NULL)
 			continue;
+		rc = sk->hand && t->tag_len <= HAND_MAX_LEN
+			     ? hand_match(run, sk->k, sk->one, t->tag,
+					  t->tag_len)
+			     : HAND_UNSURE;
+		if (rc == HAND_NO)
+			continue;
+		if (rc == HAND_YES) {
+			t->kind = sk->k;
+			take_fields(run, t, sk->ki, run->hov, fields);
+			return;
+		}
 		if (match(run, sk->re, sk->jit, t->tag, t->tag_len) >= 0) {
 			t->kind = sk->k;
-			take_fields(run, t, sk->ki, fields);
+			take_fields(run, t, sk->ki, run->ov, fields);
 			return;
 		}
 	}
@@ -1416,7 +1792,7 @@ lint_tag(struct tp_lint *run, struct tp_tagres *t)
 	size_t n = run->ntag_rules[t->scope], i;
 
 	match_kind(run, t,
-		   t->probe_	     ? run->probe_fields
+		   t->probe_	    ? run->probe_fields
 		   : t == &run->cur ? run->cur_fields
 				    : NULL);
 	if (t->probe_ && t->kind == NULL && run->kind_error[t->scope]) {
@@ -2231,10 +2607,9 @@ json_tag_fast(struct tp_lint_jw *j, const struct tp_tagres *t)
 		     FAST_LIT(&p, end, ",\"message\":") &&
 		     fast_str(&p, end, d->message, strlen(d->message)) &&
 		     FAST_LIT(&p, end, ",\"suggestion\":") &&
-		     (d->suggestion != NULL
-			      ? fast_str(&p, end, d->suggestion,
-					 strlen(d->suggestion))
-			      : FAST_LIT(&p, end, "null")) &&
+		     (d->suggestion != NULL ? fast_str(&p, end, d->suggestion,
+						       strlen(d->suggestion))
+					    : FAST_LIT(&p, end, "null")) &&
 		     FAST_LIT(&p, end, "}");
 	}
 	if (!ok || !FAST_LIT(&p, end, "]}"))

@@ -30,16 +30,21 @@
  * Engine rule ids (not in the registry, always at level error): `input`
  * and `reference`.  A field value problem is reported under `kind`.
  *
- * Kind matching reuses one PCRE2 match data per run; a tag costs one
- * result, its text and its field spans, all carved from the run's arena.
+ * Kind matching reuses one PCRE2 match data per run and tries the kinds
+ * of the scope one by one, each after a filter computed when the run is
+ * made (the bytes the kind can start with, its regex's minimum length),
+ * so that a tag costs about one match; a {semver} version is read from
+ * the regex's groups.  A tag costs one result, its text and its field
+ * spans, all carved from the run's arena.
  *
  * A streaming run (tp_lint_opts.stream) keeps no tag results: each tag is
  * linted into one scratch result that tp_lint_add() hands back and the
  * next call reuses, so a caller prints it at once (a tag's verdict never
  * changes after its own rules when there are no repository facts).  What
  * the set rules need is kept per tag with a version: a compact record
- * (struct tp_keyed) and a copy of the text, no per-tag allocation; the
- * set rules rebuild the details of the few tags they look at closely.
+ * (struct tp_keyed) and the text (the caller's, when the input says it is
+ * stable, else a copy), no per-tag allocation; the set rules rebuild the
+ * details of the few tags they look at closely.
  */
 #ifndef TP_LINT_H
 #define TP_LINT_H
@@ -294,11 +299,11 @@ void tp_lint_report_set(struct tp_lint *run, const struct tp_rule_conf *conf,
  * run that keeps results `tags` is filled from each k->t, in a streaming
  * run it is NULL.
  */
-void tp_lint_report_set_keyed(struct tp_lint *run,
-			      const struct tp_rule_conf *conf,
-			      enum tp_scope scope,
-			      const struct tp_keyed *const *tags, size_t ntags,
-			      const char *fmt, ...) TP_PRINTF(6, 7);
+void
+tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
+			 enum tp_scope scope,
+			 const struct tp_keyed *const *tags, size_t ntags,
+			 const char *fmt, ...) TP_PRINTF(6, 7);
 
 /* The level `conf` has for tags of `scope` (ALWAYS_ON rules: error). */
 enum tp_level
@@ -348,18 +353,12 @@ int tp_lint_version_text(struct tp_buf *out, const struct tp_tagres *t);
 int tp_lint_version_parts(struct tp_buf *out, const struct tp_version *v);
 
 /*
- * A tag with a version and its duplicate key: a hash of the scope, the
- * kind's field signature (tp_lint_kind_sig), the version's major, minor,
- * patch and prerelease text and the text of the kind's other fields,
- * build metadata left out.  Tags that duplicate-version calls duplicates
- * have equal keys (equal keys may still differ: compare them).
- *
- * The record is what set rules can read without the result: `t` is the
- * result in a run that keeps them, NULL in a streaming run (then
- * tp_lint_keyed_tag() rebuilds it).  `text` is owned by the run.
+ * A tag with a version, as set rules see it without its result: `t` is
+ * the result in a run that keeps them, NULL in a streaming run (then
+ * tp_lint_keyed_tag() rebuilds it).  `text` lives as long as the run (a
+ * copy, or the caller's stable input).
  */
 struct tp_keyed {
-	uint64_t key;
 	struct tp_tagres *t;
 	const char *text; /* the input, NUL-terminated (tp_tagres.text) */
 	size_t len;
@@ -371,14 +370,19 @@ struct tp_keyed {
 };
 
 /*
- * Every tag with a version (has_version), in input order, keyed: set
- * rules walk this compact array instead of every result.
+ * Every tag with a version (has_version), in input order: set rules walk
+ * this compact array instead of every result.
  */
 const struct tp_keyed *tp_lint_keyed(const struct tp_lint *run, size_t *n);
 
 /*
- * The same keys again, key i of keyed tag i, in an array of their own: a
- * pass over the keys alone reads a seventh of the memory.
+ * The duplicate key of each keyed tag (key i of keyed tag i), in an array
+ * of its own, so that a pass over the keys reads nothing else: a hash of
+ * the scope, the kind's field signature (tp_lint_kind_sig), the version's
+ * major, minor, patch and prerelease text and the text of the kind's
+ * other fields, build metadata left out.  Tags that duplicate-version
+ * calls duplicates have equal keys (equal keys may still differ: compare
+ * them).
  */
 const uint64_t *tp_lint_keys(const struct tp_lint *run);
 
@@ -389,8 +393,8 @@ const uint64_t *tp_lint_keys(const struct tp_lint *run);
  * diagnostics (diags NULL; ok, ndiags, nerrors, nwarnings mean nothing).
  * NULL when out of memory (recorded: tp_lint_finish() returns it).
  */
-struct tp_tagres *tp_lint_keyed_tag(struct tp_lint *run,
-				    const struct tp_keyed *k);
+struct tp_tagres *
+tp_lint_keyed_tag(struct tp_lint *run, const struct tp_keyed *k);
 
 /*
  * The version of keyed tag `k` into *out, borrowing k->text (so it stays
