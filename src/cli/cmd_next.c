@@ -374,23 +374,6 @@ pick_kind(struct run *r)
 	return 0;
 }
 
-/* Match data big enough for every kind of the policy. */
-static void
-make_match_data(struct run *r)
-{
-	uint32_t n, max = 0;
-	size_t i;
-
-	for (i = 0; i < r->p->nkinds; i++)
-		if (pcre2_pattern_info(r->p->kinds[i].re,
-				       PCRE2_INFO_CAPTURECOUNT, &n) == 0 &&
-		    n > max)
-			max = n;
-	r->md = pcre2_match_data_create(max + 1, NULL);
-	if (r->md == NULL)
-		cli_oom();
-}
-
 static int
 setup(struct run *r)
 {
@@ -401,7 +384,9 @@ setup(struct run *r)
 		return fail(r);
 	if ((rc = load_policy(r)) != 0 || (rc = pick_kind(r)) != 0)
 		return rc;
-	make_match_data(r);
+	r->md = tp_policy_match_data(r->p);
+	if (r->md == NULL)
+		cli_oom();
 	r->rev_name = r->o->rev != NULL ? r->o->rev : "HEAD";
 	if (tp_history_resolve(&obj, r->h, r->rev_name, &r->err) < 0 ||
 	    tp_history_tags(&r->tags, &r->ntags, r->h, &r->err) < 0)

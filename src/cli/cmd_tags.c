@@ -206,23 +206,6 @@ check_env(struct tags *r)
 			 env, f->pattern);
 }
 
-/* Match data big enough for every kind of the policy. */
-static void
-make_match_data(struct tags *r)
-{
-	uint32_t n, max = 0;
-	size_t i;
-
-	for (i = 0; i < r->p->nkinds; i++)
-		if (pcre2_pattern_info(r->p->kinds[i].re,
-				       PCRE2_INFO_CAPTURECOUNT, &n) == 0 &&
-		    n > max)
-			max = n;
-	r->md = pcre2_match_data_create(max + 1, NULL);
-	if (r->md == NULL)
-		cli_oom();
-}
-
 /*
  * 1 when `name` is a tag of r->kind with a valid version, whose span goes
  * to *off and *len.  The first kind of scope git that matches decides
@@ -722,7 +705,9 @@ cmd_tags(struct cli *cli, int argc, char **argv)
 	    (rc = cli_load_policy(cli, &r.p)) != 0 ||
 	    (rc = pick_kind(&r)) != 0 || (rc = check_env(&r)) != 0)
 		goto done;
-	make_match_data(&r);
+	r.md = tp_policy_match_data(r.p);
+	if (r.md == NULL)
+		cli_oom();
 	if ((rc = open_repo(&r)) != 0 || (rc = gather(&r)) != 0)
 		goto done;
 	if (r.h == NULL && (rc = check_no_repo(&r)) != 0)

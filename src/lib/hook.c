@@ -1015,15 +1015,7 @@ add_context(struct check *c, struct tp_lint *run)
 static int
 make_md(struct check *c)
 {
-	uint32_t n, most = 1;
-	size_t i;
-
-	for (i = 0; i < c->p->nscope[TP_SCOPE_GIT]; i++)
-		if (pcre2_pattern_info(c->p->scope[TP_SCOPE_GIT][i]->re,
-				       PCRE2_INFO_CAPTURECOUNT, &n) == 0 &&
-		    n + 1 > most)
-			most = n + 1;
-	c->md = pcre2_match_data_create(most, NULL);
+	c->md = tp_policy_match_data(c->p);
 	return c->md != NULL ? 0 : oom(c->err);
 }
 

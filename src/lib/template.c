@@ -335,6 +335,20 @@ tp_template_compile(pcre2_code **out, struct tp_piece *pieces, size_t npieces,
 	return 0;
 }
 
+pcre2_match_data *
+tp_policy_match_data(const struct tp_policy *p)
+{
+	uint32_t n, most = 0;
+	size_t i;
+
+	for (i = 0; i < p->nkinds; i++)
+		if (pcre2_pattern_info(p->kinds[i].re, PCRE2_INFO_CAPTURECOUNT,
+				       &n) == 0 &&
+		    n > most)
+			most = n;
+	return pcre2_match_data_create(most + 1, NULL);
+}
+
 int
 tp_kind_match(const struct tp_kind *k, const char *tag, size_t len,
 	      pcre2_match_data *md, const char *group, size_t *off,

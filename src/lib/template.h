@@ -92,6 +92,13 @@ int tp_regex_compile(pcre2_code **out, const char *pattern, uint32_t options,
 		     struct tp_error *err);
 
 /*
+ * Match data with room for the groups of every kind of `p`, so one block
+ * serves any kind's pattern.  NULL when out of memory; the caller frees it
+ * with pcre2_match_data_free().
+ */
+pcre2_match_data *tp_policy_match_data(const struct tp_policy *p);
+
+/*
  * Matches all `len` bytes of `tag` against the kind's pattern.  Returns 1
  * on a match, 0 otherwise (any negative pcre2_match() result, a hit limit
  * included, is "no match").  `md` is match data made for `k->re` (or
