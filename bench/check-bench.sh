@@ -1,22 +1,25 @@
 #!/bin/sh
 # check-bench.sh: `tagpolicy check -` on a million mixed tags, against the
 # floor of `grep -cP` with the SemVer regex and node-semver's valid() over
-# the same list.  Prints a markdown table: the median wall time of each
-# over RUNS runs, the median CPU time and the peak RSS of the command (from
-# /usr/bin/time, when there is one), and the ratios to grep.
+# the same list.  Prints a markdown table: the median (and least) wall
+# time of each over RUNS runs, the median CPU time and the peak RSS of the
+# command (from /usr/bin/time, when there is one), and the ratios to grep.
 #
-#   sh bench/check-bench.sh [TAGPOLICY]
+#   sh bench/check-bench.sh [TAGPOLICY [BEFORE]]
 #
-# TAGPOLICY defaults to ./build/tagpolicy, then ./tagpolicy.  RUNS (default
-# 5) and TAGS (default 1000000) may be set in the environment.  node-semver
-# is installed into bench/node_modules with npm on first use (not part of
-# the repository); without node and npm that row is skipped.
+# TAGPOLICY defaults to ./build/tagpolicy, then ./tagpolicy; BEFORE, another
+# build (an older commit's), adds its rows, measured in the same rounds.
+# RUNS (default 5) and TAGS (default 1000000) may be set in the
+# environment.  node-semver is installed into bench/node_modules with npm
+# on first use (not part of the repository); without node and npm that row
+# is skipped.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 runs=${RUNS:-5}
 ntags=${TAGS:-1000000}
 tp=${1:-}
+old=${2:-}
 if test -z "$tp"
 then
 	for c in "$top/build/tagpolicy" "$top/tagpolicy"
@@ -27,6 +30,11 @@ fi
 if test -z "$tp" || ! test -x "$tp"
 then
 	echo "check-bench: no tagpolicy binary (build it, or pass its path)" >&2
+	exit 2
+fi
+if test -n "$old" && ! test -x "$old"
+then
+	echo "check-bench: '$old' is not a tagpolicy binary" >&2
 	exit 2
 fi
 
@@ -86,10 +94,11 @@ for (const l of lines)
 console.log(n);
 EOF
 
-# Each command runs RUNS times.  The wall time is taken around the whole
-# pipeline; /usr/bin/time (when there is one) wraps the command itself and
-# gives its CPU time (user + system) and peak RSS, which matter on a shared
-# machine where wall times swing with the load.
+# The commands run in rounds, each round running every command once, so
+# that a machine shared with other work slows them alike; RUNS rounds.
+# The wall time is taken around the whole pipeline; /usr/bin/time (when
+# there is one) wraps the command itself and gives its CPU time (user +
+# system) and peak RSS, which matter where wall times swing with the load.
 if test -x /usr/bin/time
 then
 	timer="/usr/bin/time -f %U,%S,%M -o $work/time"
@@ -102,41 +111,6 @@ median () {
 		if (NR % 2) print v[(NR + 1) / 2]
 		else print int((v[NR / 2] + v[NR / 2 + 1]) / 2)
 	}'
-}
-
-# bench NAME FUNCTION: runs FUNCTION RUNS times; prints a table row and
-# leaves the medians in $wall and $cpu (ms) for the ratios.
-bench () {
-	name=$1
-	: >"$work/walls"
-	: >"$work/cpus"
-	: >"$work/rsss"
-	i=0
-	while test $i -lt "$runs"
-	do
-		t0=$(date +%s%N)
-		"$2" >/dev/null 2>&1
-		t1=$(date +%s%N)
-		echo $(((t1 - t0) / 1000000)) >>"$work/walls"
-		if test -n "$timer" && test -s "$work/time"
-		then
-			tail -n 1 "$work/time" | awk -F, '{
-				printf "%d\n", ($1 + $2) * 1000 }' >>"$work/cpus"
-			tail -n 1 "$work/time" | awk -F, '{
-				print $3 }' >>"$work/rsss"
-		fi
-		rm -f "$work/time"
-		i=$((i + 1))
-	done
-	wall=$(median <"$work/walls")
-	cpu=$(median <"$work/cpus")
-	rss=$(sort -n "$work/rsss" | tail -n 1)
-	test -n "$grep_wall" || grep_wall=$wall
-	test -n "$grep_cpu" || grep_cpu=$cpu
-	printf '| %s | %s ms | %s | %s | %s | %s |\n' "$name" "$wall" \
-		"$(ratio "$wall" "$grep_wall")" \
-		"${cpu:+$cpu ms}" "$(ratio "$cpu" "$grep_cpu")" \
-		"${rss:+$((rss / 1024)) MB}"
 }
 
 ratio () {
@@ -152,29 +126,88 @@ run_check_q () { $timer "$tp" -q check - <"$list" | cat >/dev/null; }
 run_check_json () {
 	$timer "$tp" check --format json - <"$list" | cat >/dev/null
 }
+run_old_check () { $timer "$old" check - <"$list" | cat >/dev/null; }
+run_old_check_q () { $timer "$old" -q check - <"$list" | cat >/dev/null; }
+run_old_check_json () {
+	$timer "$old" check --format json - <"$list" | cat >/dev/null
+}
 run_node () {
 	$timer node "$work/valid.js" "$here/node_modules/semver" "$list"
 }
 
+# once FUNCTION: one run, its wall ms, CPU ms and RSS KiB appended to the
+# function's files.
+once () {
+	t0=$(date +%s%N)
+	"$1" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000)) >>"$work/$1.walls"
+	if test -n "$timer" && test -s "$work/time"
+	then
+		# the last line: tagpolicy's exit 1 adds one before it
+		tail -n 1 "$work/time" | awk -F, '{
+			printf "%d\n", ($1 + $2) * 1000 }' >>"$work/$1.cpus"
+		tail -n 1 "$work/time" | awk -F, '{ print $3 }' \
+			>>"$work/$1.rsss"
+	fi
+	rm -f "$work/time"
+}
+
+# row NAME FUNCTION: the table row of FUNCTION's runs.
+row () {
+	touch "$work/$2.walls" "$work/$2.cpus" "$work/$2.rsss"
+	wall=$(median <"$work/$2.walls")
+	wmin=$(sort -n "$work/$2.walls" | head -n 1)
+	cpu=$(median <"$work/$2.cpus")
+	rss=$(sort -n "$work/$2.rsss" | tail -n 1)
+	test -n "$grep_wall" || grep_wall=$wall
+	test -n "$grep_cpu" || grep_cpu=$cpu
+	printf '| %s | %s ms (%s) | %s | %s | %s | %s |\n' "$1" "$wall" \
+		"$wmin" "$(ratio "$wall" "$grep_wall")" \
+		"${cpu:+$cpu ms}" "$(ratio "$cpu" "$grep_cpu")" \
+		"${rss:+$((rss / 1024)) MB}"
+}
+
 echo "tags: $(wc -l <"$list") ($(wc -c <"$list") bytes); runs: $runs;" \
-	"binary: $tp"
+	"binary: $tp${old:+; before: $old}"
 echo "grep -cP counts $(grep -cP "$semver_re" "$list") SemVer lines;" \
 	"check: $("$tp" -q check - <"$list" | tail -n 1)"
 if test "$node_ok" = 1
 then
 	echo "node-semver $(node -p "require('$here/node_modules/semver/package.json').version") valid(): $(node "$work/valid.js" "$here/node_modules/semver" "$list") valid"
 fi
+
+cmds="run_grep run_check run_check_q run_check_json"
+test -z "$old" ||
+	cmds="$cmds run_old_check run_old_check_q run_old_check_json"
+test "$node_ok" != 1 || cmds="$cmds run_node"
+i=0
+while test $i -lt "$runs"
+do
+	for c in $cmds
+	do
+		once "$c"
+	done
+	i=$((i + 1))
+done
+
 echo
-echo "| command | wall (median) | vs grep | cpu (median) | vs grep | peak RSS |"
+echo "| command | wall, median (min) | vs grep | CPU, median | vs grep | peak RSS |"
 echo "|---|---:|---:|---:|---:|---:|"
 grep_wall= grep_cpu=
-bench '`grep -cP SEMVER_RE list \| cat`' run_grep
-bench '`tagpolicy check - <list \| cat`' run_check
-bench '`tagpolicy -q check - <list \| cat`' run_check_q
-bench '`tagpolicy check --format json - <list \| cat`' run_check_json
+row '`grep -cP SEMVER_RE list \| cat`' run_grep
+row '`tagpolicy check - <list \| cat`' run_check
+row '`tagpolicy -q check - <list \| cat`' run_check_q
+row '`tagpolicy check --format json - <list \| cat`' run_check_json
+if test -n "$old"
+then
+	row 'before: `check`' run_old_check
+	row 'before: `-q check`' run_old_check_q
+	row 'before: `check --format json`' run_old_check_json
+fi
 if test "$node_ok" = 1
 then
-	bench '`node valid.js` (node-semver `valid()`)' run_node
+	row '`node valid.js` (node-semver `valid()`)' run_node
 else
 	echo "| node-semver: skipped (no node or npm, or the install failed) |"
 fi

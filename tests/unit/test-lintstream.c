@@ -1,0 +1,993 @@
+/*
+ * test-lintstream.c: the lint engine's streaming runs (tp_lint_opts.stream)
+ * against runs that keep every result: the same verdicts, findings, set
+ * problems, summary and JSON; the keyed records and their rebuilt results;
+ * and the shortcuts a run takes on the way (the kind filter, the versions
+ * read from the regex groups, the image-tag fast path of rule charset, the
+ * reference test), each against a plain oracle.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsv.h"
+#include "imageref.h"
+#include "lint.h"
+
+#define NORMATIVE "tests/cases/kind/policy-md/policy.yml"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static char *
+read_src(const char *rel)
+{
+	const char *dir = getenv("srcdir");
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		print_error("cannot open %s\n", path);
+		fail();
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static struct tp_policy *
+load(const char *yaml)
+{
+	struct tp_policy *p = NULL;
+	struct tp_error err;
+
+	tp_error_init(&err);
+	if (tp_policy_load_buffer(&p, "test.yml", yaml, strlen(yaml), NULL,
+				  &err) < 0) {
+		print_error("policy does not load: %s:%u:%u: %s\n%s\n",
+			    err.file, err.line, err.column, err.msg, yaml);
+		fail();
+	}
+	return p;
+}
+
+static struct tp_policy *
+load_src(const char *rel)
+{
+	char *text = read_src(rel);
+	struct tp_policy *p = load(text);
+
+	free(text);
+	return p;
+}
+
+static struct tp_policy *
+load_default(void)
+{
+	struct tp_policy *p = NULL;
+	struct tp_error err;
+
+	tp_error_init(&err);
+	if (tp_policy_load_default(&p, &err) < 0) {
+		print_error("default policy: %s\n", err.msg);
+		fail();
+	}
+	return p;
+}
+
+static struct tp_lint *
+run_new(const struct tp_policy *p, int scope, int stream)
+{
+	struct tp_lint_opts o = TP_LINT_OPTS_INIT;
+	struct tp_lint *run = NULL;
+	struct tp_error err;
+
+	o.scope = scope;
+	o.stream = stream;
+	tp_error_init(&err);
+	if (tp_lint_new(&run, p, &o, &err) < 0) {
+		print_error("tp_lint_new: %s\n", err.msg);
+		fail();
+	}
+	return run;
+}
+
+/* One input: a text (may hold NUL bytes) and the list reader's verdict. */
+struct in {
+	const char *text;
+	size_t len;
+	const char *problem;
+};
+
+#define IN(s) \
+	{ \
+		s, sizeof(s) - 1, NULL \
+	}
+#define BAD(s, why) \
+	{ \
+		s, sizeof(s) - 1, why \
+	}
+
+static const struct tp_tagres *
+add(struct tp_lint *run, const struct in *i, unsigned line)
+{
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	const struct tp_tagres *t = NULL;
+	struct tp_error err;
+
+	in.text = i->text;
+	in.len = i->len;
+	in.line = line;
+	in.problem = i->problem;
+	in.stable = 1;
+	tp_error_init(&err);
+	if (tp_lint_add(run, &in, &t, &err) < 0) {
+		print_error("tp_lint_add '%s': %s\n", i->text, err.msg);
+		fail();
+	}
+	assert_non_null(t);
+	return t;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	       (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+same_version(const struct tp_version *a, const struct tp_version *b)
+{
+	return a->len == b->len && a->major_off == b->major_off &&
+	       a->major_len == b->major_len && a->minor_off == b->minor_off &&
+	       a->minor_len == b->minor_len && a->patch_off == b->patch_off &&
+	       a->patch_len == b->patch_len && a->pre_off == b->pre_off &&
+	       a->pre_len == b->pre_len && a->build_off == b->build_off &&
+	       a->build_len == b->build_len &&
+	       (a->len == 0 || memcmp(a->str, b->str, a->len) == 0);
+}
+
+/* Kind, fields and version of two results of the same text. */
+static void
+same_shape(const struct tp_tagres *a, const struct tp_tagres *b)
+{
+	size_t i;
+
+	if (a->kind != b->kind || a->nfields != b->nfields ||
+	    a->has_version != b->has_version || a->fields_ok != b->fields_ok ||
+	    a->scope != b->scope || a->is_ref != b->is_ref ||
+	    a->tag_len != b->tag_len ||
+	    (a->has_version && !same_version(&a->version, &b->version))) {
+		print_error("tag '%s': kind %s/%s, fields %zu/%zu, version "
+			    "%d/%d\n",
+			    a->text, a->kind ? a->kind->name : "-",
+			    b->kind ? b->kind->name : "-", a->nfields,
+			    b->nfields, a->has_version, b->has_version);
+		fail();
+	}
+	for (i = 0; a->kind != NULL && i < a->nfields; i++) {
+		if (a->fields[i].field != b->fields[i].field ||
+		    a->fields[i].off != b->fields[i].off ||
+		    a->fields[i].len != b->fields[i].len ||
+		    a->fields[i].valid != b->fields[i].valid) {
+			print_error("tag '%s': field %zu differs\n", a->text,
+				    i);
+			fail();
+		}
+	}
+}
+
+/* Everything a reader of one tag's result sees. */
+static void
+same_result(const struct tp_tagres *a, const struct tp_tagres *b)
+{
+	const struct tp_diag *da, *db;
+
+	assert_int_equal(a->len, b->len);
+	assert_memory_equal(a->text, b->text, a->len);
+	assert_int_equal(a->line, b->line);
+	assert_int_equal(a->index, b->index);
+	same_shape(a, b);
+	if (a->ok != b->ok || a->ndiags != b->ndiags ||
+	    a->nerrors != b->nerrors || a->nwarnings != b->nwarnings) {
+		print_error("tag '%s': ok %d/%d, diags %zu/%zu\n", a->text,
+			    a->ok, b->ok, a->ndiags, b->ndiags);
+		fail();
+	}
+	for (da = a->diags, db = b->diags; da != NULL && db != NULL;
+	     da = da->next, db = db->next) {
+		if (!same_str(da->rule, db->rule) || da->level != db->level ||
+		    !same_str(da->message, db->message) ||
+		    !same_str(da->suggestion, db->suggestion)) {
+			print_error("tag '%s': [%s] '%s' / [%s] '%s'\n",
+				    a->text, da->rule, da->message, db->rule,
+				    db->message);
+			fail();
+		}
+	}
+	assert_true(da == NULL && db == NULL);
+}
+
+static void
+same_sets(const struct tp_lint *keep, const struct tp_lint *stream)
+{
+	const struct tp_setprob *a = tp_lint_set_problems(keep);
+	const struct tp_setprob *b = tp_lint_set_problems(stream);
+	size_t i;
+
+	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
+		if (!same_str(a->rule, b->rule) || a->level != b->level ||
+		    a->scope != b->scope || !same_str(a->message, b->message) ||
+		    a->ntags != b->ntags) {
+			print_error("set problem [%s] '%s' / [%s] '%s'\n",
+				    a->rule, a->message, b->rule, b->message);
+			fail();
+		}
+		/* a run that keeps results lists them too */
+		assert_non_null(a->tags);
+		for (i = 0; i < a->ntags; i++) {
+			assert_ptr_equal(a->tags[i]->text, a->texts[i]);
+			assert_int_equal(a->lens[i], b->lens[i]);
+			assert_memory_equal(a->texts[i], b->texts[i],
+					    a->lens[i]);
+		}
+	}
+	assert_true(a == NULL && b == NULL);
+}
+
+static void
+same_summary(const struct tp_lint *a, const struct tp_lint *b)
+{
+	struct tp_lint_summary sa, sb;
+
+	tp_lint_summary(a, &sa);
+	tp_lint_summary(b, &sb);
+	assert_int_equal(sa.checked, sb.checked);
+	assert_int_equal(sa.passed, sb.passed);
+	assert_int_equal(sa.failed, sb.failed);
+	assert_int_equal(sa.warnings, sb.warnings);
+	assert_int_equal(sa.set_errors, sb.set_errors);
+	assert_int_equal(sa.set_warnings, sb.set_warnings);
+	assert_int_equal(tp_lint_failed(a), tp_lint_failed(b));
+}
+
+/*
+ * `doc` (one JSON document and a newline) read back and written again by
+ * the writer, compactly, is `compact`: the document is valid, and the
+ * compact form is the writer's own.
+ */
+static void
+canonical(const struct tp_buf *doc, const struct tp_buf *compact)
+{
+	struct tp_json *root = NULL;
+	struct tp_buf again = TP_BUF_INIT;
+	struct tp_json_w w;
+	struct tp_error err;
+
+	tp_error_init(&err);
+	assert_true(doc->len > 0 && doc->ptr[doc->len - 1] == '\n');
+	if (tp_json_parse(&root, doc->ptr, doc->len, &err) < 0) {
+		print_error("invalid JSON: %s\n%s\n", err.msg, doc->ptr);
+		fail();
+	}
+	tp_jw_init(&w, &again, 0);
+	assert_int_equal(tp_jw_value(&w, root), 0);
+	assert_int_equal(tp_buf_putc(&again, '\n'), 0);
+	if (strcmp(again.ptr, compact->ptr) != 0) {
+		print_error("JSON not in the writer's form:\n%s\n%s\n",
+			    again.ptr, compact->ptr);
+		fail();
+	}
+	tp_buf_release(&again);
+	tp_json_free(root);
+}
+
+/*
+ * Lints `ins` in a keeping run and in a streaming one (scope `scope`),
+ * compares every result as it comes, the set problems, the summary and
+ * the JSON documents (compact and pretty: the streaming one in pieces,
+ * emptied between tags as the CLI does), and the keyed records.
+ */
+static void
+compare_runs(const struct tp_policy *p, int scope, const struct in *ins,
+	     size_t n)
+{
+	struct tp_lint *keep = run_new(p, scope, 0);
+	struct tp_lint *stream = run_new(p, scope, 1);
+	struct tp_buf want[2] = { TP_BUF_INIT, TP_BUF_INIT };
+	struct tp_buf got[2] = { TP_BUF_INIT, TP_BUF_INIT };
+	struct tp_buf piece[2] = { TP_BUF_INIT, TP_BUF_INIT };
+	struct tp_lint_jw j[2];
+	const struct tp_tagres *a, *b;
+	const struct tp_keyed *ka, *kb;
+	struct tp_tagres *ra, *rb;
+	struct tp_version va, vb;
+	size_t i, nka, nkb;
+	int pretty;
+
+	for (pretty = 0; pretty < 2; pretty++)
+		tp_lint_json_begin(&j[pretty], &piece[pretty], pretty);
+	for (i = 0; i < n; i++) {
+		a = add(keep, &ins[i], (unsigned)i + 1);
+		b = add(stream, &ins[i], (unsigned)i + 1);
+		same_result(a, b);
+		assert_ptr_equal(a, tp_lint_at(keep, i));
+		for (pretty = 0; pretty < 2; pretty++) {
+			assert_int_equal(tp_lint_json_tag(&j[pretty], b), 0);
+			assert_int_equal(tp_buf_put(&got[pretty],
+						    piece[pretty].ptr,
+						    piece[pretty].len),
+					 0);
+			tp_buf_clear(&piece[pretty]);
+		}
+	}
+	assert_null(tp_lint_at(stream, 0));
+	assert_int_equal(tp_lint_count(stream), n);
+	assert_int_equal(tp_lint_finish(keep, NULL), 0);
+	assert_int_equal(tp_lint_finish(stream, NULL), 0);
+	same_sets(keep, stream);
+	same_summary(keep, stream);
+	for (pretty = 0; pretty < 2; pretty++) {
+		assert_int_equal(tp_lint_json(&want[pretty], keep, pretty), 0);
+		assert_int_equal(tp_lint_json_end(&j[pretty], stream), 0);
+		assert_int_equal(tp_buf_put(&got[pretty], piece[pretty].ptr,
+					    piece[pretty].len),
+				 0);
+		if (strcmp(want[pretty].ptr, got[pretty].ptr) != 0) {
+			print_error("JSON (pretty %d) differs:\n%s\n%s\n",
+				    pretty, want[pretty].ptr, got[pretty].ptr);
+			fail();
+		}
+		canonical(&got[pretty], &got[0]);
+	}
+	assert_int_equal(tp_lint_json(&piece[0], stream, 0), TP_EINVAL);
+
+	/* keyed records: the same tags, and rebuilt results that agree */
+	ka = tp_lint_keyed(keep, &nka);
+	kb = tp_lint_keyed(stream, &nkb);
+	assert_int_equal(nka, nkb);
+	for (i = 0; i < nka; i++) {
+		assert_int_equal(tp_lint_keys(keep)[i],
+				 tp_lint_keys(stream)[i]);
+		assert_int_equal(ka[i].index, kb[i].index);
+		assert_ptr_equal(ka[i].kind, kb[i].kind);
+		assert_ptr_equal(ka[i].t, tp_lint_at(keep, ka[i].index));
+		assert_int_equal(tp_lint_keyed_version(stream, &kb[i], &vb), 0);
+		assert_int_equal(tp_lint_keyed_version(keep, &ka[i], &va), 0);
+		assert_true(same_version(&va, &vb));
+		if (i % 3 == 0) {
+			rb = tp_lint_keyed_tag(stream, &kb[i]);
+			ra = tp_lint_keyed_tag(keep, &ka[i]);
+			assert_non_null(rb);
+			assert_ptr_equal(ra, ka[i].t);
+			same_shape(ra, rb);
+			assert_ptr_equal(rb, tp_lint_keyed_tag(stream, &kb[i]));
+		}
+	}
+	for (pretty = 0; pretty < 2; pretty++) {
+		tp_buf_release(&want[pretty]);
+		tp_buf_release(&got[pretty]);
+		tp_buf_release(&piece[pretty]);
+	}
+	tp_lint_free(keep);
+	tp_lint_free(stream);
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming against keeping                                           */
+/* ------------------------------------------------------------------ */
+
+static const struct in mixed[] = {
+	IN("v1.2.3"),
+	IN("1.2.3"),
+	IN("1.2.3"),
+	IN("1.2.3+build.7"),
+	IN("1.2.3-abc1234"),
+	IN("1.2.3-rc.1"),
+	IN("1.2.3-gamma.1"),
+	IN("1.2.5"),
+	IN("1.4.0"),
+	IN("v1.4.0-prod"),
+	IN("v1.4.0-staging"),
+	IN("v1.4.0-prod"),
+	IN("1.4"),
+	IN("1.4"),
+	IN("1"),
+	IN("20261127"),
+	IN("20261327"),
+	IN("20991231"),
+	IN("prod-20261127"),
+	IN("latest"),
+	IN("edge"),
+	IN("V1.2.3"),
+	IN("v01.2.3"),
+	IN("01.2.3"),
+	IN("1.2"),
+	IN("release_1.2.3"),
+	IN("feature-x"),
+	IN("tmp-1"),
+	IN("Latest"),
+	IN(""),
+	IN("a\"quote\\back"),
+	IN("tab\there"),
+	IN("caf\xc3\xa9"),
+	BAD("v1\xff", "invalid UTF-8"),
+	BAD("v1\0x", "contains a NUL byte"),
+	IN("ghcr.io/acme/app:1.2.3"),
+	IN("ghcr.io/acme/app:1.2.3"),
+	IN("ghcr.io/acme/app:v1.2.3"),
+	IN("ghcr.io/acme/app"),
+	IN("ghcr.io/acme/app@sha256:"
+	   "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+	IN("Bad/Name:1.2.3"),
+	IN("api/v1.2.3"),
+	IN("1.2.3-0123"),
+	IN("1.2.3.4"),
+	IN("9999999999999999999999.0.0"),
+	IN("9999999999999999999999.0.0"),
+	IN("0.0.0-x.y.z+a.b"),
+	IN("x1234567890123456789012345678901234567890123456789012345678901234"
+	   "56789012345678901234567890123456789012345678901234567890123456789"),
+};
+
+static void
+test_stream_default_policy(void **state)
+{
+	struct tp_policy *p = load_default();
+
+	(void)state;
+	compare_runs(p, -1, mixed, sizeof(mixed) / sizeof(mixed[0]));
+	compare_runs(p, TP_SCOPE_GIT, mixed, sizeof(mixed) / sizeof(mixed[0]));
+	tp_policy_free(p);
+}
+
+/* The policy of policy.md: a pattern field, version-gap, a custom rule. */
+static void
+test_stream_normative_policy(void **state)
+{
+	struct tp_policy *p = load_src(NORMATIVE);
+
+	(void)state;
+	compare_runs(p, -1, mixed, sizeof(mixed) / sizeof(mixed[0]));
+	compare_runs(p, TP_SCOPE_GIT, mixed, sizeof(mixed) / sizeof(mixed[0]));
+	tp_policy_free(p);
+}
+
+/* A keyed tag's identity for duplicate-version, and where it came from. */
+struct ident {
+	char key[160];
+	size_t i; /* in the keyed array */
+};
+
+static int
+by_ident(const void *pa, const void *pb)
+{
+	const struct ident *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * The groups duplicate-version reports, found the slow way: the identity
+ * of each tag (scope, field signature, version, other fields) written out
+ * and sorted.  The groups must be the reported ones, in the same order
+ * (by their first tag), with the same tags.
+ */
+static void
+check_duplicates(struct tp_lint *run)
+{
+	const struct tp_keyed *kd = NULL;
+	const struct tp_setprob *s = tp_lint_set_problems(run);
+	struct tp_buf v = TP_BUF_INIT;
+	struct ident *id;
+	struct tp_tagres *t;
+	size_t n, i, j, f, g, *first, ngroups = 0;
+
+	kd = tp_lint_keyed(run, &n);
+	id = calloc(n ? n : 1, sizeof(*id));
+	first = calloc(n ? n : 1, sizeof(*first));
+	assert_non_null(id);
+	assert_non_null(first);
+	for (i = 0; i < n; i++) {
+		t = tp_lint_keyed_tag(run, &kd[i]);
+		assert_non_null(t);
+		tp_buf_clear(&v);
+		assert_int_equal(tp_lint_version_text(&v, t), 0);
+		snprintf(id[i].key, sizeof(id[i].key), "%d|%zu|%s", t->scope,
+			 tp_lint_kind_sig(run, t->kind), v.ptr);
+		for (f = 0; f < t->nfields; f++)
+			if (!tp_field_is_version(t->fields[f].field->type))
+				snprintf(id[i].key + strlen(id[i].key),
+					 sizeof(id[i].key) - strlen(id[i].key),
+					 "|%.*s", (int)t->fields[f].len,
+					 t->tag + t->fields[f].off);
+		id[i].i = i;
+	}
+	qsort(id, n, sizeof(*id), by_ident);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(id[i].key, id[j].key) == 0; j++)
+			;
+		if (j - i > 1)
+			first[ngroups++] = i;
+	}
+	/* groups in the order of their first tag */
+	for (g = 0; g < ngroups; g++)
+		for (j = g + 1; j < ngroups; j++)
+			if (id[first[j]].i < id[first[g]].i) {
+				i = first[g];
+				first[g] = first[j];
+				first[j] = i;
+			}
+	for (g = 0; g < ngroups; g++, s = s->next) {
+		while (s != NULL && strcmp(s->rule, "duplicate-version") != 0)
+			s = s->next;
+		assert_non_null(s);
+		for (i = first[g], j = 0;
+		     i < n && strcmp(id[i].key, id[first[g]].key) == 0;
+		     i++, j++) {
+			assert_true(j < s->ntags);
+			assert_int_equal(s->lens[j], kd[id[i].i].len);
+			assert_memory_equal(s->texts[j], kd[id[i].i].text,
+					    s->lens[j]);
+		}
+		assert_int_equal(j, s->ntags);
+	}
+	while (s != NULL && strcmp(s->rule, "duplicate-version") != 0)
+		s = s->next;
+	assert_null(s);
+	assert_true(ngroups > 10);
+	tp_buf_release(&v);
+	free(id);
+	free(first);
+}
+
+/* Every tag passes: odd ones, that need escapes, are ok too. */
+static void
+test_stream_any_policy(void **state)
+{
+	struct tp_policy *p = load("version: 1\n"
+				   "fields: {any: {pattern: '.*'}}\n"
+				   "kinds: {any: '{any}'}\n"
+				   "scopes: {git: [any], image: [any]}\n");
+
+	(void)state;
+	compare_runs(p, -1, mixed, sizeof(mixed) / sizeof(mixed[0]));
+	compare_runs(p, TP_SCOPE_GIT, mixed, sizeof(mixed) / sizeof(mixed[0]));
+	tp_policy_free(p);
+}
+
+/*
+ * Thousands of tags with many duplicates and gaps: duplicate-version
+ * spreads its keys over several buckets, version-gap sorts rebuilt
+ * versions; the set problems must be the same as from kept results.
+ */
+static void
+test_stream_many(void **state)
+{
+	struct tp_policy *p = load("version: 1\n"
+				   "extends: [docker]\n"
+				   "rules: {version-gap: warning}\n");
+	struct tp_lint *run;
+	struct in *ins;
+	char(*text)[48];
+	size_t n = 12000, i;
+	unsigned r = 12345;
+
+	(void)state;
+	ins = calloc(n, sizeof(*ins));
+	text = calloc(n, sizeof(*text));
+	assert_non_null(ins);
+	assert_non_null(text);
+	for (i = 0; i < n; i++) {
+		r = r * 1103515245u + 12345u;
+		switch ((r >> 16) % 6) {
+		case 0:
+			snprintf(text[i], sizeof(text[i]), "%u.%u.%u",
+				 (r >> 8) % 3, (r >> 4) % 7, r % 50);
+			break;
+		case 1:
+			snprintf(text[i], sizeof(text[i]), "v%u.%u.%u-%s",
+				 (r >> 8) % 3, (r >> 4) % 7, r % 50,
+				 (r >> 20) % 2 ? "dev" : "prod");
+			break;
+		case 2:
+			snprintf(text[i], sizeof(text[i]), "%u.%u",
+				 (r >> 8) % 5, r % 9);
+			break;
+		case 3:
+			snprintf(text[i], sizeof(text[i]),
+				 "reg.example/app:%u.%u.%u", (r >> 8) % 3,
+				 (r >> 4) % 7, r % 50);
+			break;
+		case 4:
+			snprintf(text[i], sizeof(text[i]), "%u.%u.%u-%07x",
+				 (r >> 8) % 3, (r >> 4) % 7, r % 50,
+				 (r >> 3) & 0xfffffff);
+			break;
+		default:
+			snprintf(text[i], sizeof(text[i]), "%u.%u.%u-rc.%u",
+				 (r >> 8) % 3, (r >> 4) % 7, r % 50,
+				 (r >> 12) % 4);
+			break;
+		}
+		ins[i].text = text[i];
+		ins[i].len = strlen(text[i]);
+	}
+	compare_runs(p, -1, ins, n);
+	run = run_new(p, -1, 1);
+	for (i = 0; i < n; i++)
+		add(run, &ins[i], (unsigned)i + 1);
+	assert_int_equal(tp_lint_finish(run, NULL), 0);
+	check_duplicates(run);
+	tp_lint_free(run);
+	free(ins);
+	free(text);
+	tp_policy_free(p);
+}
+
+static void
+test_stream_refuses_facts(void **state)
+{
+	struct tp_policy *p = load_default();
+	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, 1);
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	const struct tp_tagres *t = NULL;
+	struct tp_error err;
+
+	(void)state;
+	in.text = "v1.2.3";
+	in.len = 6;
+	in.commit = "0123456789abcdef0123456789abcdef01234567";
+	tp_error_init(&err);
+	assert_int_equal(tp_lint_add(run, &in, &t, &err), TP_EINVAL);
+	assert_string_equal(err.msg, "a streaming lint run takes no commits");
+	assert_null(t);
+	/* the run goes on without it */
+	in.commit = NULL;
+	assert_int_equal(tp_lint_add(run, &in, &t, NULL), 0);
+	assert_non_null(t);
+	assert_true(t->ok);
+	assert_int_equal(tp_lint_count(run), 1);
+	tp_lint_free(run);
+	tp_policy_free(p);
+}
+
+/* The text need not outlive a streaming run unless it says `stable`. */
+static void
+test_stream_copies_text(void **state)
+{
+	struct tp_policy *p = load_default();
+	struct tp_lint *run = run_new(p, -1, 1);
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	const struct tp_setprob *s;
+	char buf[16];
+
+	(void)state;
+	in.text = buf;
+	in.len = 5;
+	memcpy(buf, "1.2.3", 6);
+	assert_int_equal(tp_lint_add(run, &in, NULL, NULL), 0);
+	memcpy(buf, "1.2.3", 6);
+	assert_int_equal(tp_lint_add(run, &in, NULL, NULL), 0);
+	memcpy(buf, "XXXXX", 6);
+	assert_int_equal(tp_lint_finish(run, NULL), 0);
+	s = tp_lint_set_problems(run);
+	assert_non_null(s);
+	assert_string_equal(s->rule, "duplicate-version");
+	assert_string_equal(s->message, "have the same version 1.2.3");
+	assert_null(s->tags);
+	assert_int_equal(s->ntags, 2);
+	assert_string_equal(s->texts[0], "1.2.3");
+	assert_string_equal(s->texts[1], "1.2.3");
+	tp_lint_free(run);
+	tp_policy_free(p);
+}
+
+/* Messages made of %s only go through the engine's own formatter. */
+static void
+test_stream_messages(void **state)
+{
+	struct tp_policy *p = load(
+		"version: 1\n"
+		"kinds: {any: '{any}'}\n"
+		"fields: {any: {pattern: '.*'}}\n"
+		"scopes: {git: [any], image: [any]}\n"
+		"rules:\n"
+		"  custom:\n"
+		"    - {id: pct, not-match: 'x', message: '1% s %s %%'}\n");
+	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, 1);
+	const struct in one = IN("axb");
+	const struct tp_tagres *t;
+
+	(void)state;
+	t = add(run, &one, 1);
+	assert_non_null(t->diags);
+	assert_string_equal(t->diags->rule, "pct");
+	assert_string_equal(t->diags->message, "1% s %s %%");
+	tp_lint_free(run);
+	tp_policy_free(p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Shortcuts against oracles                                           */
+/* ------------------------------------------------------------------ */
+
+/* A tag from pieces that make tags of many kinds, near misses too. */
+static size_t
+random_tag(char *out, size_t size, unsigned *r)
+{
+	static const char *const bits[] = {
+		"0",	"1",	 "9",	  "10",	     "01",     ".",
+		".",	"-",	 "+",	  "v",	     "V",      "rc",
+		"beta", "dev",	 "prod",  "staging", "latest", "edge",
+		"2026", "11",	 "27",	  "abc1234", "x",      "_",
+		"a",	"Z",	 "/",	  ":",	     "@",      "\xc3\xa9",
+		"\x01", "build", "1.2.3", "-rc.1",   "+b.7",   "-0",
+		"-01",	"+0"
+	};
+	const char *bit;
+	size_t n = 0, k, len;
+
+	*r = *r * 1103515245u + 12345u;
+	k = (*r >> 16) % 10;
+	while (k-- > 0) {
+		*r = *r * 1103515245u + 12345u;
+		bit = bits[(*r >> 16) % (sizeof(bits) / sizeof(bits[0]))];
+		len = strlen(bit);
+		if (n + len + 1 > size)
+			break;
+		memcpy(out + n, bit, len);
+		n += len;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * The kind is the first of the scope whose regex matches the whole tag
+ * (the filter only skips kinds that cannot), and a {semver} version read
+ * from the regex groups is what tp_version_parse() makes of the field.
+ */
+static void
+check_kinds(const struct tp_policy *p, int scope, unsigned seed)
+{
+	struct tp_lint *run = run_new(p, scope, 1);
+	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+	const struct tp_kind *want;
+	const struct tp_tagres *t;
+	const PCRE2_SIZE *ov;
+	struct tp_version v;
+	struct in in;
+	char tag[64];
+	size_t i, k, f, g;
+
+	assert_non_null(md);
+	for (i = 0; i < 20000; i++) {
+		/* zeroed: the oracle's JIT match reads past the end */
+		memset(tag, 0, sizeof(tag));
+		in.len = random_tag(tag, sizeof(tag) - 16, &seed);
+		in.text = tag;
+		in.problem = NULL;
+		if (memchr(tag, '/', in.len) || memchr(tag, ':', in.len) ||
+		    memchr(tag, '@', in.len))
+			continue;
+		t = add(run, &in, 1);
+		want = NULL;
+		for (k = 0; k < p->nscope[t->scope] && want == NULL; k++)
+			if (p->scope[t->scope][k]->re != NULL &&
+			    pcre2_match(p->scope[t->scope][k]->re,
+					(PCRE2_SPTR)tag, in.len, 0, 0, md,
+					NULL) >= 0)
+				want = p->scope[t->scope][k];
+		if (want != t->kind) {
+			print_error("tag '%s': kind %s, want %s\n", tag,
+				    t->kind ? t->kind->name : "-",
+				    want ? want->name : "-");
+			fail();
+		}
+		/* the fields are the regex's groups (md holds its match) */
+		ov = pcre2_get_ovector_pointer(md);
+		for (k = 0, f = 0; want != NULL && k < want->npieces; k++) {
+			g = want->pieces[k].group;
+			if (want->pieces[k].field == NULL)
+				continue;
+			if (t->fields[f].off != ov[2 * g] ||
+			    t->fields[f].len != ov[2 * g + 1] - ov[2 * g]) {
+				print_error(
+					"tag '%s': {%s} at %zu+%zu, the "
+					"regex says %zu+%zu\n",
+					tag, want->pieces[k].field->name,
+					t->fields[f].off, t->fields[f].len,
+					(size_t)ov[2 * g],
+					(size_t)(ov[2 * g + 1] - ov[2 * g]));
+				fail();
+			}
+			f++;
+		}
+		for (f = 0; t->kind != NULL && f < t->nfields; f++) {
+			if (t->fields[f].field->type != TP_FIELD_SEMVER ||
+			    !t->has_version)
+				continue;
+			assert_int_equal(
+				tp_version_parse(&v, t->tag + t->fields[f].off,
+						 t->fields[f].len, NULL),
+				0);
+			if (!same_version(&v, &t->version)) {
+				print_error("tag '%s': version differs\n", tag);
+				fail();
+			}
+		}
+	}
+	pcre2_match_data_free(md);
+	tp_lint_free(run);
+}
+
+static void
+test_kind_filter(void **state)
+{
+	struct tp_policy *d = load_default();
+	struct tp_policy *n = load_src(NORMATIVE);
+	/* kinds that start with a field, end in one, or are only one */
+	struct tp_policy *x =
+		load("version: 1\n"
+		     "fields:\n"
+		     "  env: {values: [dev, prod]}\n"
+		     "  sha: {hex: [7, 12]}\n"
+		     "  any: {pattern: '[a-z]*'}\n"
+		     "  stage: {values: [rc, rc-1, 1-dev, dev, '0']}\n"
+		     "kinds:\n"
+		     "  lit: 'latest'\n"
+		     "  pre: '{pre}'\n"
+		     "  triple: '{major}.{minor}.{patch}'\n"
+		     "  envsha: '{env}-{sha}'\n"
+		     "  sv: '{semver}'\n"
+		     "  vsv: 'v{semver}'\n"
+		     "  svstage: '{semver}-{stage}'\n"
+		     "  glued: '{major}{minor}'\n"
+		     "  premeta: '{pre}+{meta}'\n"
+		     "  brsha: '{branch}-{sha}'\n"
+		     "  dotted: '{major}.{pre}'\n"
+		     "  svx: '{semver}-x'\n"
+		     "  majx: '{major}xa'\n"
+		     "  any: 'x{any}'\n"
+		     "scopes:\n"
+		     "  git: [vsv, svstage, glued, premeta, brsha, any]\n"
+		     "  image: [lit, triple, envsha, svstage, svx, majx, sv, "
+		     "pre, dotted, any]\n");
+
+	(void)state;
+	check_kinds(d, TP_SCOPE_IMAGE, 1);
+	check_kinds(d, TP_SCOPE_GIT, 2);
+	check_kinds(n, TP_SCOPE_IMAGE, 3);
+	check_kinds(n, TP_SCOPE_GIT, 4);
+	check_kinds(x, TP_SCOPE_IMAGE, 5);
+	check_kinds(x, TP_SCOPE_GIT, 6);
+	tp_policy_free(d);
+	tp_policy_free(n);
+	tp_policy_free(x);
+}
+
+/*
+ * Rule charset in scope image says what tp_image_tag_check() says, except
+ * for a long tag when max-length (an error at 128 here) says it already.
+ */
+static void
+test_charset_fast_path(void **state)
+{
+	struct tp_policy *p = load_default();
+	struct tp_lint *run = run_new(p, TP_SCOPE_IMAGE, 1);
+	static const char alphabet[] = "aZ09_.-+:/@ \x7f\x80\xc3\xa9";
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	const struct tp_diag *d, *found;
+	const struct tp_tagres *t;
+	char tag[160], why[128], msg[200];
+	unsigned r = 99;
+	size_t i, k, len;
+	int ok;
+
+	(void)state;
+	in.scope = TP_SCOPE_IMAGE;
+	for (i = 0; i < 30000; i++) {
+		r = r * 1103515245u + 12345u;
+		len = i < 200 ? i % 140 : (r >> 16) % 24;
+		for (k = 0; k < len; k++) {
+			r = r * 1103515245u + 12345u;
+			/* mostly valid bytes, so long valid tags occur */
+			tag[k] = (r >> 16) % 8
+					 ? "ab9_.-"[(r >> 20) % 6]
+					 : alphabet[(r >> 20) %
+						    (sizeof(alphabet) - 1)];
+		}
+		tag[len] = '\0';
+		/* in scope image by force: never read as a reference */
+		in.text = tag;
+		in.len = len;
+		assert_int_equal(tp_lint_add(run, &in, &t, NULL), 0);
+		ok = tp_image_tag_check(tag, len, why, sizeof(why));
+		found = NULL;
+		for (d = t->diags; d != NULL; d = d->next)
+			if (strcmp(d->rule, "charset") == 0)
+				found = d;
+		if (ok || strncmp(why, "longer than", 11) == 0) {
+			if (found != NULL) {
+				print_error("tag '%s': charset '%s'\n", tag,
+					    found->message);
+				fail();
+			}
+			continue;
+		}
+		snprintf(msg, sizeof(msg), "is not a valid image tag: %s", why);
+		if (found == NULL || strcmp(found->message, msg) != 0) {
+			print_error("tag '%s': want '%s'\n", tag, msg);
+			fail();
+		}
+	}
+	tp_lint_free(run);
+	tp_policy_free(p);
+}
+
+/* A text is a reference when it has '/', ':' or '@', wherever it is. */
+static void
+test_reference_chars(void **state)
+{
+	struct tp_policy *p = load_default();
+	struct tp_lint *run = run_new(p, -1, 1);
+	const struct tp_tagres *t;
+	static const char marks[] = "/:@.";
+	char text[32];
+	size_t len, at, m;
+	int want;
+
+	(void)state;
+	for (len = 1; len <= 20; len++)
+		for (at = 0; at < len; at++)
+			for (m = 0; m < sizeof(marks) - 1; m++) {
+				memset(text, 'a', len);
+				text[len] = '\0';
+				text[at] = marks[m];
+				{
+					struct in in = { text, len, NULL };
+
+					t = add(run, &in, 1);
+				}
+				want = marks[m] != '.';
+				if (t->is_ref != want) {
+					print_error("'%s': is_ref %d\n", text,
+						    t->is_ref);
+					fail();
+				}
+			}
+	tp_lint_free(run);
+	tp_policy_free(p);
+}
+
+int
+main(void)
+{
+	struct tlist l = TLIST_INIT;
+
+	tlist_unit(&l, test_stream_default_policy);
+	tlist_unit(&l, test_stream_normative_policy);
+	tlist_unit(&l, test_stream_any_policy);
+	tlist_unit(&l, test_stream_many);
+	tlist_unit(&l, test_stream_refuses_facts);
+	tlist_unit(&l, test_stream_copies_text);
+	tlist_unit(&l, test_stream_messages);
+	tlist_unit(&l, test_kind_filter);
+	tlist_unit(&l, test_charset_fast_path);
+	tlist_unit(&l, test_reference_chars);
+	return tlist_run(&l, "lintstream");
+}
