@@ -17,58 +17,6 @@
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static char *
-read_src(const char *rel)
-{
-	const char *dir = getenv("srcdir");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		print_error("cannot open %s\n", path);
-		fail();
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static struct tp_policy *
-load(const char *yaml)
-{
-	struct tp_policy *p = NULL;
-	struct tp_error err;
-
-	tp_error_init(&err);
-	if (tp_policy_load_buffer(&p, "test.yml", yaml, strlen(yaml), NULL,
-				  &err) < 0) {
-		print_error("policy does not load: %s:%u:%u: %s\n%s\n",
-			    err.file, err.line, err.column, err.msg, yaml);
-		fail();
-	}
-	return p;
-}
-
-static struct tp_policy *
-load_src(const char *rel)
-{
-	char *text = read_src(rel);
-	struct tp_policy *p = load(text);
-
-	free(text);
-	return p;
-}
-
 static struct tp_lint *
 run_new(const struct tp_policy *p, int scope, const char *kind, int strict)
 {
@@ -194,7 +142,7 @@ static const char git_policy[] = "version: 1\n"
 static void
 test_normative_kinds(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, -1, NULL, 0);
 
 	(void)state;
@@ -241,7 +189,7 @@ test_normative_kinds(void **state)
 static void
 test_normative_fields(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, -1, NULL, 0);
 	const struct tp_tagres *t;
 	char buf[64];
@@ -274,7 +222,7 @@ test_normative_fields(void **state)
 static void
 test_normative_sets(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, TP_SCOPE_IMAGE, NULL, 0);
 	const struct tp_setprob *s;
 	size_t dups = 0, gaps = 0;
@@ -321,7 +269,7 @@ static void
 test_first_kind_wins(void **state)
 {
 	struct tp_policy *p =
-		load("version: 1\n"
+		test_load_policy("version: 1\n"
 		     "kinds:\n"
 		     "  env: 'v{semver}-{env}'\n"
 		     "  release: 'v{semver}'\n"
@@ -345,7 +293,7 @@ test_first_kind_wins(void **state)
 static void
 test_whole_tag(void **state)
 {
-	struct tp_policy *p = load(git_policy);
+	struct tp_policy *p = test_load_policy(git_policy);
 	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, NULL, 0);
 
 	(void)state;
@@ -361,7 +309,7 @@ test_whole_tag(void **state)
 static void
 test_pattern_field(void **state)
 {
-	struct tp_policy *p = load("version: 1\n"
+	struct tp_policy *p = test_load_policy("version: 1\n"
 				   "fields:\n"
 				   "  build: {pattern: 'b[0-9]+'}\n"
 				   "kinds:\n"
@@ -384,7 +332,7 @@ test_pattern_field(void **state)
 static void
 test_date_time_fields(void **state)
 {
-	struct tp_policy *p = load("version: 1\n"
+	struct tp_policy *p = test_load_policy("version: 1\n"
 				   "fields:\n"
 				   "  stamp: {date: '%Y%m%d-%H%M%S'}\n"
 				   "kinds:\n"
@@ -427,7 +375,7 @@ expect_suggestion(struct tp_lint *run, const char *tag, int scope,
 static void
 test_suggestions(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, -1, NULL, 0);
 
 	(void)state;
@@ -456,7 +404,7 @@ test_suggestions(void **state)
 static void
 test_kind_messages(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, -1, NULL, 0);
 	const struct tp_tagres *t;
 
@@ -496,7 +444,7 @@ test_kind_messages(void **state)
 static void
 test_scope_choice(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run;
 	const struct tp_tagres *t;
 
@@ -533,7 +481,7 @@ test_scope_choice(void **state)
 static void
 test_references(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, -1, NULL, 0);
 	const struct tp_tagres *t;
 
@@ -562,7 +510,7 @@ test_references(void **state)
 static void
 test_input_problems(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, -1, NULL, 0);
 	struct tp_lint_input in = TP_LINT_INPUT_INIT;
 	const struct tp_tagres *t;
@@ -600,7 +548,7 @@ test_input_problems(void **state)
 static void
 test_want_kind(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint_opts o = TP_LINT_OPTS_INIT;
 	struct tp_lint *run = NULL;
 	struct tp_error err;
@@ -639,7 +587,7 @@ test_want_kind(void **state)
 static void
 test_strict(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run;
 	const struct tp_tagres *t;
 	struct tp_lint_summary sum;
@@ -670,7 +618,7 @@ test_strict(void **state)
 static void
 test_clock_error(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = NULL;
 	struct tp_error err;
 
@@ -688,7 +636,7 @@ static void
 test_errors_first(void **state)
 {
 	struct tp_policy *p =
-		load("version: 1\n"
+		test_load_policy("version: 1\n"
 		     "kinds: {release: 'v{semver}'}\n"
 		     "scopes: {git: [release], image: []}\n"
 		     "rules: {lowercase: warning, max-length: [error, 3]}\n");
@@ -711,7 +659,7 @@ test_errors_first(void **state)
 static void
 test_summary(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, NULL, 0);
 	struct tp_lint_summary sum;
 
@@ -737,7 +685,7 @@ test_summary(void **state)
 static void
 test_many_tags(void **state)
 {
-	struct tp_policy *p = load(git_policy);
+	struct tp_policy *p = test_load_policy(git_policy);
 	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, NULL, 0);
 	const struct tp_tagres *first;
 	struct tp_lint_summary sum;
@@ -764,7 +712,7 @@ test_many_tags(void **state)
 static void
 test_json(void **state)
 {
-	struct tp_policy *p = load(git_policy);
+	struct tp_policy *p = test_load_policy(git_policy);
 	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, NULL, 0);
 	struct tp_buf out = TP_BUF_INIT;
 
@@ -808,7 +756,7 @@ test_json(void **state)
 static void
 test_json_set_problems(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, TP_SCOPE_IMAGE, NULL, 0);
 	struct tp_buf out = TP_BUF_INIT;
 
@@ -1055,7 +1003,7 @@ vec_component(void **state)
 	const char *tag = tsv_get(row, 0);
 	const char *comp = tsv_get(row, V.c_component);
 	int want = strcmp(tsv_get(row, V.c_comp_expected), "valid") == 0;
-	struct tp_policy *p = load(components_policy);
+	struct tp_policy *p = test_load_policy(components_policy);
 	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, NULL, 0);
 	const struct tp_tagres *t = add(run, tag, -1);
 	char name[64];
@@ -1107,7 +1055,7 @@ main(void)
 	tlist_unit(&l, test_json);
 	tlist_unit(&l, test_json_set_problems);
 
-	V.any = load(any_policy);
+	V.any = test_load_policy(any_policy);
 	V.tag_valid = tsv_load("image-tag-valid.tsv");
 	V.tag_invalid = tsv_load("image-tag-invalid.tsv");
 	V.tagname = tsv_load("git-tagname.tsv");

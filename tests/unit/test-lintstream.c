@@ -20,58 +20,6 @@
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static char *
-read_src(const char *rel)
-{
-	const char *dir = getenv("srcdir");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		print_error("cannot open %s\n", path);
-		fail();
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static struct tp_policy *
-load(const char *yaml)
-{
-	struct tp_policy *p = NULL;
-	struct tp_error err;
-
-	tp_error_init(&err);
-	if (tp_policy_load_buffer(&p, "test.yml", yaml, strlen(yaml), NULL,
-				  &err) < 0) {
-		print_error("policy does not load: %s:%u:%u: %s\n%s\n",
-			    err.file, err.line, err.column, err.msg, yaml);
-		fail();
-	}
-	return p;
-}
-
-static struct tp_policy *
-load_src(const char *rel)
-{
-	char *text = read_src(rel);
-	struct tp_policy *p = load(text);
-
-	free(text);
-	return p;
-}
-
 static struct tp_policy *
 load_default(void)
 {
@@ -457,7 +405,7 @@ test_stream_default_policy(void **state)
 static void
 test_stream_normative_policy(void **state)
 {
-	struct tp_policy *p = load_src(NORMATIVE);
+	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 
 	(void)state;
 	compare_runs(p, -1, mixed, sizeof(mixed) / sizeof(mixed[0]));
@@ -558,7 +506,7 @@ check_duplicates(struct tp_lint *run)
 static void
 test_stream_any_policy(void **state)
 {
-	struct tp_policy *p = load("version: 1\n"
+	struct tp_policy *p = test_load_policy("version: 1\n"
 				   "fields: {any: {pattern: '.*'}}\n"
 				   "kinds: {any: '{any}'}\n"
 				   "scopes: {git: [any], image: [any]}\n");
@@ -577,7 +525,7 @@ test_stream_any_policy(void **state)
 static void
 test_stream_many(void **state)
 {
-	struct tp_policy *p = load("version: 1\n"
+	struct tp_policy *p = test_load_policy("version: 1\n"
 				   "extends: [docker]\n"
 				   "rules: {version-gap: warning}\n");
 	struct tp_lint *run;
@@ -700,7 +648,7 @@ test_stream_copies_text(void **state)
 static void
 test_stream_messages(void **state)
 {
-	struct tp_policy *p = load(
+	struct tp_policy *p = test_load_policy(
 		"version: 1\n"
 		"kinds: {any: '{any}'}\n"
 		"fields: {any: {pattern: '.*'}}\n"
@@ -839,10 +787,10 @@ static void
 test_kind_filter(void **state)
 {
 	struct tp_policy *d = load_default();
-	struct tp_policy *n = load_src(NORMATIVE);
+	struct tp_policy *n = test_load_policy_src(NORMATIVE);
 	/* kinds that start with a field, end in one, or are only one */
 	struct tp_policy *x =
-		load("version: 1\n"
+		test_load_policy("version: 1\n"
 		     "fields:\n"
 		     "  env: {values: [dev, prod]}\n"
 		     "  sha: {hex: [7, 12]}\n"

@@ -30,22 +30,6 @@ struct fx {
 	char keep[2048]; /* "a=reason|b=reason": kept, in plan order */
 };
 
-static struct tp_policy *
-load(const char *yaml)
-{
-	struct tp_policy *p = NULL;
-	struct tp_error err;
-
-	tp_error_init(&err);
-	if (tp_policy_load_buffer(&p, "test.yml", yaml, strlen(yaml), NULL,
-				  &err) < 0) {
-		print_error("policy does not load: %s:%u:%u: %s\n%s\n",
-			    err.file, err.line, err.column, err.msg, yaml);
-		fail();
-	}
-	return p;
-}
-
 static void
 append(char *buf, size_t size, const char *sep, const char *s)
 {
@@ -72,7 +56,7 @@ plan(struct fx *f, const char *yaml, enum tp_scope scope,
 
 	memset(f, 0, sizeof(*f));
 	tp_error_init(&err);
-	f->p = load(yaml);
+	f->p = test_load_policy(yaml);
 	o.scope = (int)scope;
 	if (tp_lint_new(&f->run, f->p, &o, &err) < 0) {
 		print_error("lint run: %s\n", err.msg);

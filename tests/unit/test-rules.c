@@ -21,22 +21,6 @@
 #define C2 "2222222222222222222222222222222222222222"
 #define CA "abc1234def567890abc1234def567890abc12345"
 
-static struct tp_policy *
-load(const char *yaml)
-{
-	struct tp_policy *p = NULL;
-	struct tp_error err;
-
-	tp_error_init(&err);
-	if (tp_policy_load_buffer(&p, "test.yml", yaml, strlen(yaml), NULL,
-				  &err) < 0) {
-		print_error("policy does not load: %s:%u:%u: %s\n%s\n",
-			    err.file, err.line, err.column, err.msg, yaml);
-		fail();
-	}
-	return p;
-}
-
 /* The message a policy that must not load gives. */
 static void
 load_fails(const char *yaml, const char *want)
@@ -68,7 +52,7 @@ fx_open(struct fx *f, const char *yaml, int scope, int strict)
 	struct tp_lint_opts o = TP_LINT_OPTS_INIT;
 	struct tp_error err;
 
-	f->p = load(yaml);
+	f->p = test_load_policy(yaml);
 	o.scope = scope;
 	o.strict = strict;
 	tp_error_init(&err);
@@ -932,7 +916,7 @@ test_immutable_configure(void **state)
 		   "scopes: {git: [release], image: []}\n"
 		   "rules: {immutable: [error, [relase]]}\n",
 		   "unknown kind 'relase'; did you mean 'release'?");
-	p = load("version: 1\n"
+	p = test_load_policy("version: 1\n"
 		 "kinds: {release: 'v{semver}'}\n"
 		 "scopes: {git: [release], image: []}\n"
 		 "rules: {immutable: [error, [release]]}\n");
@@ -1008,36 +992,10 @@ test_custom(void **state)
 /* The registry                                                        */
 /* ------------------------------------------------------------------ */
 
-static char *
-read_src(const char *rel)
-{
-	const char *dir = getenv("srcdir");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		print_error("cannot open %s\n", path);
-		fail();
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void
 test_registry(void **state)
 {
-	char *readme = read_src("rules/README.md");
+	char *readme = test_read_src("rules/README.md");
 	const char *dir = getenv("srcdir");
 	char heading[128], path[1024];
 	struct stat st;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tagpolicy.h"
 #include "tsv.h"
 #include "utf8.h"
 
@@ -277,4 +278,56 @@ tlist_run(struct tlist *l, const char *group)
 	l->names = NULL;
 	l->tests = NULL;
 	return rc;
+}
+
+char *
+test_read_src(const char *rel)
+{
+	const char *dir = getenv("srcdir");
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		print_error("cannot open %s\n", path);
+		fail();
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+struct tp_policy *
+test_load_policy(const char *yaml)
+{
+	struct tp_policy *p = NULL;
+	struct tp_error err;
+
+	tp_error_init(&err);
+	if (tp_policy_load_buffer(&p, "test.yml", yaml, strlen(yaml), NULL,
+				  &err) < 0) {
+		print_error("policy does not load: %s:%u:%u: %s\n%s\n",
+			    err.file, err.line, err.column, err.msg, yaml);
+		fail();
+	}
+	return p;
+}
+
+struct tp_policy *
+test_load_policy_src(const char *rel)
+{
+	char *text = test_read_src(rel);
+	struct tp_policy *p = test_load_policy(text);
+
+	free(text);
+	return p;
 }

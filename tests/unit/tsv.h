@@ -68,6 +68,22 @@ void tlist_add_tsv(struct tlist *l, const struct tsv *t,
 		   void (*fn)(void **state),
 		   int (*want)(const struct tsv *t, const struct tsv_row *row));
 
+/*
+ * Reads the file `rel` under $srcdir (or ".") into a malloc'd,
+ * NUL-terminated buffer; fails the running test when it cannot.
+ */
+char *test_read_src(const char *rel);
+
+struct tp_policy;
+
+/*
+ * Loads a policy from YAML text (named "test.yml") or from the file `rel`
+ * under $srcdir; fails the running test, printing the error and the text,
+ * when it does not load.  The caller frees it with tp_policy_free().
+ */
+struct tp_policy *test_load_policy(const char *yaml);
+struct tp_policy *test_load_policy_src(const char *rel);
+
 /* Runs every test as one group, frees the list, returns cmocka's result. */
 int tlist_run(struct tlist *l, const char *group);
 
