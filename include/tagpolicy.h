@@ -115,6 +115,14 @@ int tp_buf_putc(struct tp_buf *b, int c);
 int tp_buf_printf(struct tp_buf *b, const char *fmt, ...) TP_PRINTF(2, 3);
 int tp_buf_vprintf(struct tp_buf *b, const char *fmt, va_list ap)
 	TP_PRINTF(2, 0);
+/*
+ * Appends everything the file descriptor `fd` has left to read, reading
+ * straight into the buffer (`hint`: the bytes to expect, say from fstat(),
+ * or 0).  0 at the end of the file; TP_EIO when read() fails (errno is
+ * kept; what was read stays appended); TP_ENOMEM past `max` or out of
+ * memory.  Like git's strbuf_read().
+ */
+int tp_buf_read_fd(struct tp_buf *b, int fd, size_t hint);
 /* Keeps the memory; len becomes 0 (or `len` for truncate). */
 void tp_buf_clear(struct tp_buf *b);
 void tp_buf_truncate(struct tp_buf *b, size_t len);

@@ -1,9 +1,11 @@
 /*
  * buf.c: growable NUL-terminated byte buffers with a hard size limit.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tagpolicy.h"
 
@@ -155,4 +157,36 @@ tp_buf_detach(struct tp_buf *b, size_t *len)
 	b->len = 0;
 	b->alloc = 0;
 	return p;
+}
+
+int
+tp_buf_read_fd(struct tp_buf *b, int fd, size_t hint)
+{
+	size_t want = hint > 0 ? hint + 1 : 8192;
+	ssize_t got;
+	int saved;
+
+	for (;;) {
+		if (want > b->max - b->len)
+			want = b->max - b->len;
+		if (want == 0 || tp_buf_grow(b, want) < 0)
+			return TP_ENOMEM;
+		got = read(fd, b->ptr + b->len, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			saved = errno;
+			b->ptr[b->len] = '\0';
+			errno = saved;
+			return TP_EIO;
+		}
+		if (got == 0)
+			break;
+		b->len += (size_t)got;
+		b->ptr[b->len] = '\0';
+		/* the hint was short, or the file grew: take larger bites */
+		want = b->alloc - b->len - 1 > 8192 ? b->alloc - b->len - 1
+						    : 65536;
+	}
+	return 0;
 }

@@ -1,8 +1,12 @@
 /*
  * test-buf.c: the string buffer and the error record.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tsv.h"
 #include "tagpolicy.h"
@@ -39,6 +43,84 @@ test_put_and_printf(void **state)
 	assert_int_equal(b.len, 14 + 4000);
 	assert_memory_equal(b.ptr + b.len - 4, "0999", 4);
 	assert_int_equal(b.ptr[b.len], '\0');
+	tp_buf_release(&b);
+}
+
+/* Writes `n` bytes of a known pattern into a temporary file; its fd. */
+static int
+pattern_file(size_t n)
+{
+	char path[] = "/tmp/tp-buf-XXXXXX";
+	unsigned char chunk[4096];
+	size_t i, j, k;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	unlink(path);
+	for (i = 0; i < n; i += k) {
+		k = n - i < sizeof(chunk) ? n - i : sizeof(chunk);
+		for (j = 0; j < k; j++)
+			chunk[j] = (unsigned char)('a' + (i + j) % 26);
+		assert_int_equal(write(fd, chunk, k), (ssize_t)k);
+	}
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+static void
+test_read_fd(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 8191, 8192, 8193, 200000 };
+	struct tp_buf b = TP_BUF_INIT;
+	size_t i, k, hint;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		/* no hint, an exact one, and one that is too small */
+		for (hint = 0; hint < 3; hint++) {
+			fd = pattern_file(sizes[i]);
+			tp_buf_clear(&b);
+			tp_buf_puts(&b, "<");
+			assert_int_equal(tp_buf_read_fd(&b, fd, hint == 1 ?
+							sizes[i] : hint * 7),
+					 0);
+			close(fd);
+			assert_int_equal(b.len, sizes[i] + 1);
+			assert_int_equal(b.ptr[0], '<');
+			for (k = 0; k < sizes[i]; k++)
+				if (b.ptr[k + 1] != (char)('a' + k % 26))
+					fail_msg("size %zu: byte %zu differs",
+						 sizes[i], k);
+			assert_int_equal(b.ptr[b.len], '\0');
+		}
+	}
+	tp_buf_release(&b);
+}
+
+static void
+test_read_fd_limit_and_errors(void **state)
+{
+	struct tp_buf b;
+	int fd;
+
+	(void)state;
+	/* past `max`: TP_ENOMEM */
+	tp_buf_init(&b, 1000);
+	fd = pattern_file(5000);
+	assert_int_equal(tp_buf_read_fd(&b, fd, 0), TP_ENOMEM);
+	close(fd);
+	assert_true(b.len <= 1000);
+	tp_buf_release(&b);
+	/* a folder cannot be read: TP_EIO, errno kept */
+	tp_buf_init(&b, 0);
+	fd = open("/", O_RDONLY);
+	assert_true(fd >= 0);
+	errno = 0;
+	assert_int_equal(tp_buf_read_fd(&b, fd, 0), TP_EIO);
+	assert_int_equal(errno, EISDIR);
+	assert_string_equal(b.ptr, "");
+	close(fd);
 	tp_buf_release(&b);
 }
 
@@ -154,6 +236,8 @@ main(void)
 	tlist_unit(&l, test_init_is_empty_string);
 	tlist_unit(&l, test_put_and_printf);
 	tlist_unit(&l, test_truncate_clear);
+	tlist_unit(&l, test_read_fd);
+	tlist_unit(&l, test_read_fd_limit_and_errors);
 	tlist_unit(&l, test_limit);
 	tlist_unit(&l, test_detach);
 	tlist_unit(&l, test_error_first_wins);
