@@ -1,5 +1,6 @@
 /*
- * history.c: the tags and commits of a git repository, read with libgit2.
+ * history.c: the tags and commits of a git repository, read from its files
+ * (repo.h) or with libgit2 (history.h says which and when).
  *
  * The commit walks are our own rather than git_revwalk's: libgit2 1.5 does
  * not graft shallow clones (a walk would fail on the first missing parent
@@ -26,7 +27,10 @@
 
 #include <git2.h>
 
+#include "gitlib.h"
 #include "history.h"
+#include "refname.h"
+#include "repo.h"
 
 #define SHALLOW_HINT "run 'git fetch --tags --unshallow' " \
 		     "(on CI: fetch-depth: 0)"
@@ -34,6 +38,9 @@
 /* git's limit_list() keeps walking this many commits past the point where
  * only uninteresting ones are left, to absorb clock skew. */
 #define SLOP 5
+
+/* commit-graph lookups between two drops of its pages: cg_touch() */
+#define CG_DROP_EVERY 32
 
 #define GEN_INF 0xffffffffu
 #define GPOS_NONE 0xffffffffu
@@ -182,6 +189,7 @@ struct cgraph {
 	struct cg_layer *layer;
 	size_t nlayers;
 	uint32_t total;
+	uint32_t lookups; /* since the pages were last dropped: cg_touch() */
 };
 
 /* ------------------------------------------------------------------ */
@@ -189,8 +197,11 @@ struct cgraph {
 /* ------------------------------------------------------------------ */
 
 struct tp_history {
-	git_repository *repo;
+	struct tp_repo *nat;   /* read without libgit2 (repo.h), or NULL */
+	git_repository *repo;  /* libgit2's handle: opened when first needed
+				  if `nat` is set, else at once */
 	git_odb *odb;
+	int git_inited;        /* git_libgit2_init() was called */
 	int shallow;
 	int tags_loaded;
 	struct arena arena;
@@ -252,10 +263,34 @@ oom(struct tp_error *err)
 	return tp_error_set(err, TP_ENOMEM, "out of memory");
 }
 
+/*
+ * Object ids: git_oid is only a struct of 20 bytes here; these stand in
+ * for libgit2's git_oid_*() so that reading without libgit2 never loads it.
+ */
 static void
 hex(char out[TP_HISTORY_ID_SIZE], const git_oid *id)
 {
-	git_oid_tostr(out, TP_HISTORY_ID_SIZE, id);
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < 20; i++) {
+		out[2 * i] = digits[id->id[i] >> 4];
+		out[2 * i + 1] = digits[id->id[i] & 0xf];
+	}
+	out[40] = '\0';
+}
+
+/* 40 hex digits at `s` into `id`: 0, or -1 when they are not. */
+static int
+oid_hex(git_oid *id, const char *s)
+{
+	return tp_odb_id_from_hex(id->id, s, 40) == 0 ? 0 : -1;
+}
+
+static int
+oid_eq(const git_oid *a, const git_oid *b)
+{
+	return memcmp(a->id, b->id, 20) == 0;
 }
 
 static int
@@ -317,7 +352,7 @@ node_find(const struct tp_history *h, const git_oid *id)
 		return NULL;
 	i = oid_hash(id) & (h->map.cap - 1);
 	while (h->map.slot[i] != NULL) {
-		if (git_oid_equal(&h->map.slot[i]->oid, id))
+		if (oid_eq(&h->map.slot[i]->oid, id))
 			return h->map.slot[i];
 		i = (i + 1) & (h->map.cap - 1);
 	}
@@ -339,7 +374,7 @@ node_get(struct tp_history *h, const git_oid *id)
 	if (n == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
-	git_oid_cpy(&n->oid, id);
+	n->oid = *id;
 	n->gen = GEN_INF;
 	n->gpos = GPOS_NONE;
 	n->tag = TAG_NONE;
@@ -537,13 +572,36 @@ done:
 	tp_buf_release(&path);
 }
 
+/*
+ * Counts a lookup or a parse in the commit-graph, and every CG_DROP_EVERY
+ * of them gives the file's pages back.  A walk reads a few entries here
+ * and there in a file of 60 MB (a million commits), but the kernel maps
+ * up to 64 KB around each page it faults in, whatever madvise() says:
+ * a whole `next` left 48 MB of the file resident.  Dropped pages stay in
+ * the page cache and come back on the next touch at the cost of a minor
+ * fault.
+ */
+static void
+cg_touch(struct cgraph *g)
+{
+	size_t k;
+
+	if (++g->lookups < CG_DROP_EVERY)
+		return;
+	g->lookups = 0;
+	for (k = 0; k < g->nlayers; k++)
+		(void)madvise(g->layer[k].map, g->layer[k].size,
+			      MADV_DONTNEED);
+}
+
 static int
-cg_find(const struct cgraph *g, const git_oid *id, uint32_t *pos)
+cg_find(struct cgraph *g, const git_oid *id, uint32_t *pos)
 {
 	size_t k;
 	uint32_t lo, hi, mid;
 	int c;
 
+	cg_touch(g);
 	for (k = 0; k < g->nlayers; k++) {
 		const struct cg_layer *l = &g->layer[k];
 
@@ -589,7 +647,7 @@ graph_parent(struct tp_history *h, struct node *n, uint32_t i, uint32_t pos)
 
 	if (l == NULL)
 		return -1;
-	git_oid_fromraw(&id, l->oids + (size_t)(pos - l->base) * 20);
+	memcpy(id.id, l->oids + (size_t)(pos - l->base) * 20, 20);
 	if ((p = node_get(h, &id)) == NULL)
 		return -1;
 	if (p->gpos == GPOS_NONE)
@@ -609,6 +667,7 @@ parse_graph(struct tp_history *h, struct node *n, uint32_t pos)
 
 	if (l == NULL)
 		return -1;
+	cg_touch(&h->graph);
 	d = l->data + (size_t)(pos - l->base) * 36 + 20;
 	p1 = be32(d);
 	p2 = be32(d + 4);
@@ -673,32 +732,116 @@ line_time(const char *p, const char *end)
 	return neg ? -t : t;
 }
 
+/*
+ * Reads the object `id` into *data (malloc'd, NUL after the end): from the
+ * files when the repository is read natively, else through libgit2.
+ * TP_ENOTFOUND when the repository does not have it; TP_EGIT when it
+ * cannot be read.  The message says why, without naming the object: the
+ * callers say what they were reading.
+ */
+static int
+obj_read(struct tp_history *h, const git_oid *id, enum tp_odb_type *type,
+	 unsigned char **data, size_t *size, struct tp_error *err)
+{
+	git_odb_object *obj = NULL;
+	const git_error *ge;
+	int e;
+
+	*data = NULL;
+	*size = 0;
+	if (h->nat != NULL)
+		return tp_repo_read(h->nat, id->id, type, data, size, err);
+	if ((e = git_odb_read(&obj, h->odb, id)) < 0) {
+		ge = git_error_last();
+		return tp_error_set(err, e == GIT_ENOTFOUND ? TP_ENOTFOUND :
+				    TP_EGIT, "%s", ge != NULL &&
+				    ge->message != NULL ? ge->message :
+				    "unknown libgit2 error");
+	}
+	switch (git_odb_object_type(obj)) {
+	case GIT_OBJECT_COMMIT: *type = TP_ODB_COMMIT; break;
+	case GIT_OBJECT_TREE: *type = TP_ODB_TREE; break;
+	case GIT_OBJECT_BLOB: *type = TP_ODB_BLOB; break;
+	case GIT_OBJECT_TAG: *type = TP_ODB_TAG; break;
+	default:
+		git_odb_object_free(obj);
+		return tp_error_set(err, TP_EGIT, "unknown object type");
+	}
+	*size = git_odb_object_size(obj);
+	if ((*data = malloc(*size + 1)) == NULL) {
+		git_odb_object_free(obj);
+		return oom(err);
+	}
+	memcpy(*data, git_odb_object_data(obj), *size);
+	(*data)[*size] = '\0';
+	git_odb_object_free(obj);
+	return 0;
+}
+
+static const char *
+type_name(enum tp_odb_type t)
+{
+	switch (t) {
+	case TP_ODB_COMMIT: return "commit";
+	case TP_ODB_TREE: return "tree";
+	case TP_ODB_BLOB: return "blob";
+	case TP_ODB_TAG: return "tag";
+	}
+	return "object";
+}
+
+/*
+ * Reads the object `id` for `what` ("commit", "tag 'v1.0'"): as
+ * obj_read(), with the error message naming what was being read.
+ */
+static int
+read_for(struct tp_history *h, const git_oid *id, enum tp_odb_type *type,
+	 unsigned char **data, size_t *size, const char *what,
+	 struct tp_error *err)
+{
+	struct tp_error e;
+	char hx[TP_HISTORY_ID_SIZE];
+
+	tp_error_init(&e);
+	if (obj_read(h, id, type, data, size, &e) == 0)
+		return 0;
+	if (e.code == TP_ENOMEM)
+		return oom(err);
+	hex(hx, id);
+	return tp_error_set(err, e.code, "cannot read %s '%s': %s", what, hx,
+			    e.msg);
+}
+
 static int
 parse_odb(struct tp_history *h, struct node *n, struct tp_error *err)
 {
-	git_odb_object *obj = NULL;
+	struct tp_error e;
+	enum tp_odb_type type;
+	unsigned char *data = NULL;
 	char id[TP_HISTORY_ID_SIZE];
 	const char *p, *end, *eol;
-	size_t np = 0;
-	int e, error = 0;
+	size_t np = 0, size;
+	int error = 0;
 
-	if ((e = git_odb_read(&obj, h->odb, &n->oid)) < 0) {
+	tp_error_init(&e);
+	if ((error = obj_read(h, &n->oid, &type, &data, &size, &e)) < 0) {
 		hex(id, &n->oid);
-		if (e == GIT_ENOTFOUND && h->shallow)
+		if (error == TP_ENOTFOUND && h->shallow)
 			return shallow_fail(err, "commit '%s' is not in this "
 					    "shallow clone", id);
-		return git_fail(err, TP_EGIT, "cannot read commit '%s'", id);
+		if (error == TP_ENOMEM)
+			return oom(err);
+		return tp_error_set(err, TP_EGIT, "cannot read commit '%s': "
+				    "%s", id, e.msg);
 	}
-	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+	if (type != TP_ODB_COMMIT) {
 		hex(id, &n->oid);
 		error = tp_error_set(err, TP_EGIT, "object '%s' is a %s, not "
-				     "a commit", id,
-				     git_object_type2string(
-					     git_odb_object_type(obj)));
+				     "a commit", id, type_name(type));
 		goto done;
 	}
-	p = git_odb_object_data(obj);
-	end = p + git_odb_object_size(obj);
+	p = (const char *)data;
+	end = p + size;
 	/* two passes over the header: count the parents, then fill them */
 	for (; p < end && *p != '\n'; p = eol + 1) {
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
@@ -718,7 +861,7 @@ parse_odb(struct tp_history *h, struct node *n, struct tp_error *err)
 			goto done;
 		}
 	}
-	p = git_odb_object_data(obj);
+	p = (const char *)data;
 	for (; p < end && *p != '\n' && n->nparents < np; p = eol + 1) {
 		git_oid pid;
 
@@ -726,7 +869,7 @@ parse_odb(struct tp_history *h, struct node *n, struct tp_error *err)
 			eol = end;
 		if (eol - p < 47 || memcmp(p, "parent ", 7) != 0)
 			continue;
-		if (git_oid_fromstrn(&pid, p + 7, 40) < 0) {
+		if (oid_hex(&pid, p + 7) < 0) {
 			hex(id, &n->oid);
 			error = tp_error_set(err, TP_EGIT, "commit '%s' has a "
 					     "malformed parent line", id);
@@ -739,7 +882,7 @@ parse_odb(struct tp_history *h, struct node *n, struct tp_error *err)
 		n->nparents++;
 	}
 done:
-	git_odb_object_free(obj);
+	free(data);
 	return error;
 }
 
@@ -1174,8 +1317,7 @@ load_shallow(struct tp_history *h, struct tp_error *err)
 	struct node *n;
 	int error = 0;
 
-	if (tp_buf_printf(&path, "%sshallow",
-			  git_repository_commondir(h->repo)) < 0) {
+	if (tp_buf_printf(&path, "%sshallow", tp_history_commondir(h)) < 0) {
 		error = oom(err);
 		goto done;
 	}
@@ -1186,7 +1328,7 @@ load_shallow(struct tp_history *h, struct tp_error *err)
 		goto done;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		if (strlen(line) < 40 || git_oid_fromstrn(&id, line, 40) < 0)
+		if (strlen(line) < 40 || oid_hex(&id, line) < 0)
 			continue;
 		if ((n = node_get(h, &id)) == NULL) {
 			error = oom(err);
@@ -1286,28 +1428,57 @@ refuse_sha256(const char *start, struct tp_error *err)
 	return error;
 }
 
-int
-tp_history_open(struct tp_history **out, const char *dir, unsigned flags,
-		struct tp_error *err)
+/*
+ * Opens libgit2's handle on the repository `nat` found: what the few
+ * questions this module does not answer from the files need (trees, the
+ * configuration, branches, revisions beyond ids and ref names, writing).
+ */
+static int
+need_repo(struct tp_history *h, struct tp_error *err)
 {
-	struct tp_history *h = NULL;
-	const char *start = dir != NULL ? dir : ".", *env = NULL;
-	int e, error = 0;
+	const char *gitdir;
 
-	*out = NULL;
+	if (h->repo != NULL)
+		return 0;
+	gitdir = tp_repo_gitdir(h->nat);
+	if (!h->git_inited) {
+		if (tp_gitlib_load(err) < 0)
+			return TP_EGIT;
+		if (git_libgit2_init() < 0)
+			return git_fail(err, TP_EGIT, "cannot initialise "
+					"libgit2");
+		h->git_inited = 1;
+	}
+	if (git_repository_open_ext(&h->repo, gitdir,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return git_fail(err, TP_EGIT, "cannot open the git repository "
+				"at '%s'", gitdir);
+	if (git_repository_odb(&h->odb, h->repo) < 0)
+		return git_fail(err, TP_EGIT, "cannot open the object "
+				"database of '%s'", gitdir);
+	return 0;
+}
+
+/* Opens the repository with libgit2 alone, as `nat` could not. */
+static int
+open_libgit2(struct tp_history *h, const char *start, unsigned flags,
+	     struct tp_error *err)
+{
+	const char *env = NULL;
+	int e;
+
+	if (tp_gitlib_load(err) < 0)
+		return TP_EGIT;
 	if (git_libgit2_init() < 0)
 		return git_fail(err, TP_EGIT, "cannot initialise libgit2");
-	if ((h = calloc(1, sizeof(*h))) == NULL) {
-		git_libgit2_shutdown();
-		return oom(err);
-	}
+	h->git_inited = 1;
 	if (flags & TP_HISTORY_OPEN_ENV) {
 		env = getenv("GIT_DIR");
 		if (env != NULL && *env != '\0')
 			start = env;
 	}
-	if ((error = refuse_sha256(start, err)) < 0)
-		goto fail;
+	if ((e = refuse_sha256(start, err)) < 0)
+		return e;
 	if (flags & TP_HISTORY_OPEN_ENV) {
 		/* a NULL start makes libgit2 read GIT_DIR itself */
 		e = git_repository_open_ext(&h->repo, start == env ? NULL :
@@ -1318,21 +1489,38 @@ tp_history_open(struct tp_history **out, const char *dir, unsigned flags,
 		env = getenv("GIT_CEILING_DIRECTORIES");
 		e = git_repository_open_ext(&h->repo, start, 0, env);
 	}
-	if (e < 0) {
-		error = open_failed(err, e, start);
+	if (e < 0)
+		return open_failed(err, e, start);
+	if (git_repository_odb(&h->odb, h->repo) < 0)
+		return git_fail(err, TP_EGIT, "cannot open the object "
+				"database of '%s'",
+				git_repository_path(h->repo));
+	return 0;
+}
+
+int
+tp_history_open(struct tp_history **out, const char *dir, unsigned flags,
+		struct tp_error *err)
+{
+	struct tp_history *h = NULL;
+	const char *start = dir != NULL ? dir : ".";
+	int error = 0;
+
+	*out = NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return oom(err);
+	if (!(flags & TP_HISTORY_OPEN_LIBGIT2) &&
+	    (error = tp_repo_open(&h->nat, start,
+				  flags & TP_HISTORY_OPEN_ENV ?
+				  TP_REPO_OPEN_ENV : 0, err)) < 0)
 		goto fail;
-	}
-	if (git_repository_odb(&h->odb, h->repo) < 0) {
-		error = git_fail(err, TP_EGIT, "cannot open the object "
-				 "database of '%s'",
-				 git_repository_path(h->repo));
+	if (h->nat == NULL && (error = open_libgit2(h, start, flags, err)) < 0)
 		goto fail;
-	}
 	if ((error = load_shallow(h, err)) < 0)
 		goto fail;
 	/* git ignores the commit-graph of a shallow clone, and so do we */
 	if (!h->shallow)
-		cg_load(&h->graph, git_repository_commondir(h->repo));
+		cg_load(&h->graph, tp_history_commondir(h));
 	*out = h;
 	return 0;
 fail:
@@ -1353,28 +1541,36 @@ tp_history_free(struct tp_history *h)
 	free(h->tag_node);
 	free(h->tag_next);
 	arena_release(&h->arena);
-	git_odb_free(h->odb);
-	git_repository_free(h->repo);
+	if (h->odb != NULL)
+		git_odb_free(h->odb);
+	if (h->repo != NULL)
+		git_repository_free(h->repo);
+	tp_repo_free(h->nat);
+	if (h->git_inited)
+		git_libgit2_shutdown();
 	free(h);
-	git_libgit2_shutdown();
 }
 
 const char *
 tp_history_gitdir(const struct tp_history *h)
 {
-	return git_repository_path(h->repo);
+	return h->nat != NULL ? tp_repo_gitdir(h->nat)
+			      : git_repository_path(h->repo);
 }
 
 const char *
 tp_history_commondir(const struct tp_history *h)
 {
-	return git_repository_commondir(h->repo);
+	/* repo.h reads no linked worktree: the git folder is the common one */
+	return h->nat != NULL ? tp_repo_gitdir(h->nat)
+			      : git_repository_commondir(h->repo);
 }
 
 const char *
 tp_history_workdir(const struct tp_history *h)
 {
-	return git_repository_workdir(h->repo);
+	return h->nat != NULL ? tp_repo_workdir(h->nat)
+			      : git_repository_workdir(h->repo);
 }
 
 int
@@ -1396,6 +1592,8 @@ tp_history_config_string(char **out, struct tp_history *h, const char *key,
 	int e, error = 0;
 
 	*out = NULL;
+	if ((error = need_repo(h, err)) < 0)
+		return error;
 	if (git_repository_config_snapshot(&cfg, h->repo) < 0)
 		return git_fail(err, TP_EGIT, "cannot read the git "
 				"configuration");
@@ -1422,6 +1620,8 @@ tp_history_wants_signed_tags(struct tp_history *h, struct tp_error *err)
 	size_t i;
 	int e, v, yes = 0;
 
+	if ((e = need_repo(h, err)) < 0)
+		return e;
 	if (git_repository_config_snapshot(&cfg, h->repo) < 0)
 		return git_fail(err, TP_EGIT, "cannot read the git "
 				"configuration");
@@ -1448,19 +1648,156 @@ static int
 unborn_fail(struct tp_history *h, struct tp_error *err)
 {
 	git_reference *ref = NULL;
+	struct tp_error e;
+	char *sym = NULL;
 	const char *target = NULL;
 	int error;
 
-	if (git_reference_lookup(&ref, h->repo, "HEAD") == 0)
+	tp_error_init(&e);
+	if (h->nat != NULL) {
+		if (tp_repo_symref(&sym, h->nat, "HEAD", &e) == 0)
+			target = sym;
+	} else if (git_reference_lookup(&ref, h->repo, "HEAD") == 0) {
 		target = git_reference_symbolic_target(ref);
+	}
 	if (target != NULL && strncmp(target, "refs/heads/", 11) == 0)
 		target += 11;
 	error = tp_error_set(err, TP_ENOTFOUND, "HEAD has no commit yet "
 			     "(branch '%s' is unborn)",
 			     target != NULL ? target : "HEAD");
 	tp_error_hint(err, "commit something first");
-	git_reference_free(ref);
+	if (ref != NULL)
+		git_reference_free(ref);
+	free(sym);
 	return error;
+}
+
+/* The value of header `key` ("object ") at the start of a line in data. */
+static const char *
+header(const unsigned char *data, size_t size, const char *key)
+{
+	const char *p = (const char *)data, *end = p + size, *eol;
+	size_t n = strlen(key);
+
+	for (; p < end && *p != '\n'; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if ((size_t)(eol - p) >= n && memcmp(p, key, n) == 0)
+			return p + n;
+	}
+	return NULL;
+}
+
+/* The time on the header line `key` ("tagger ", "committer "), or 0. */
+static int64_t
+header_time(const unsigned char *data, size_t size, const char *key)
+{
+	const char *p = header(data, size, key), *end;
+
+	if (p == NULL)
+		return 0;
+	end = memchr(p, '\n', size - (size_t)(p - (const char *)data));
+	return line_time(p, end != NULL ? end : (const char *)data + size);
+}
+
+/*
+ * Peels the object `id` down to a commit, reading the files: fills
+ * out->commit, out->time and out->annotated (out->id is the caller's).
+ * `rev` names the start in messages.  TP_EINVAL when the chain ends at a
+ * tree or a blob, TP_ESHALLOW or TP_EGIT when an object on the way is
+ * missing (`first_missing` is returned as TP_ENOTFOUND instead when the
+ * very first object is not there: the revision is unknown).
+ */
+static int
+peel_native(struct tp_history_object *out, struct tp_history *h,
+	    const git_oid *start, const char *rev, struct tp_error *err)
+{
+	struct tp_error e;
+	enum tp_odb_type type;
+	unsigned char *data = NULL;
+	const char *p;
+	git_oid id = *start;
+	size_t size, depth;
+	int rc = 0;
+
+	for (depth = 0; depth < PEEL_MAX; depth++) {
+		tp_error_init(&e);
+		rc = obj_read(h, &id, &type, &data, &size, &e);
+		if (rc == TP_ENOTFOUND && depth == 0)
+			return TP_ENOTFOUND;
+		if (rc == TP_ENOMEM)
+			return oom(err);
+		if (rc == TP_ENOTFOUND && h->shallow)
+			return shallow_fail(err, "the commit of '%s' is not "
+					    "in this shallow clone", rev);
+		if (rc < 0)
+			return tp_error_set(err, TP_EGIT, "cannot read the "
+					    "commit of '%s': %s", rev, e.msg);
+		if (type == TP_ODB_COMMIT) {
+			hex(out->commit, &id);
+			out->time = header_time(data, size, "committer ");
+			free(data);
+			return 0;
+		}
+		if (type != TP_ODB_TAG)
+			break;
+		if (depth == 0)
+			out->annotated = 1;
+		p = header(data, size, "object ");
+		if (p == NULL || (size_t)(p - (const char *)data) + 40 > size ||
+		    oid_hex(&id, p) < 0) {
+			free(data);
+			return tp_error_set(err, TP_EGIT, "the tag object of "
+					    "'%s' is malformed", rev);
+		}
+		free(data);
+		data = NULL;
+	}
+	free(data);
+	if (depth == PEEL_MAX)
+		return tp_error_set(err, TP_EGIT, "'%s' is nested more than "
+				    "%d tags deep", rev, PEEL_MAX);
+	return tp_error_set(err, TP_EINVAL, "'%s' does not name a commit",
+			    rev);
+}
+
+/*
+ * resolve() without libgit2, for the revisions that need no rev-parse:
+ * a full hex id, HEAD, a full ref name (refs/...).  1 for any other
+ * revision (libgit2 parses it).
+ */
+static int
+resolve_native(struct tp_history_object *out, struct tp_history *h,
+	       const char *rev, struct tp_error *err)
+{
+	struct tp_error e;
+	git_oid id;
+	size_t len = strlen(rev);
+	int rc;
+
+	if (len == 40 && oid_hex(&id, rev) == 0) {
+		/* as rev-parse: a ref named like an id would win; none is */
+	} else if (strcmp(rev, "HEAD") == 0 || strncmp(rev, "refs/", 5) == 0) {
+		tp_error_init(&e);
+		rc = tp_repo_ref(id.id, NULL, h->nat, rev, &e);
+		if (rc == TP_ENOTFOUND && strcmp(rev, "HEAD") == 0)
+			return unborn_fail(h, err);
+		if (rc == TP_ENOTFOUND)
+			return tp_error_set(err, TP_EINVAL, "unknown revision "
+					    "'%s'", rev);
+		if (rc == TP_ENOMEM)
+			return oom(err);
+		if (rc < 0)
+			return 1; /* a ref this reader does not read */
+	} else {
+		return 1;
+	}
+	hex(out->id, &id);
+	rc = peel_native(out, h, &id, rev, err);
+	if (rc == TP_ENOTFOUND)
+		return tp_error_set(err, TP_EINVAL, "unknown revision '%s'",
+				    rev);
+	return rc;
 }
 
 /* Resolves `rev` to an object peeled to a commit; fills `out`. */
@@ -1474,6 +1811,12 @@ resolve(struct tp_history_object *out, git_commit **commit,
 	memset(out, 0, sizeof(*out));
 	if (commit != NULL)
 		*commit = NULL;
+	if (commit == NULL && h->nat != NULL &&
+	    (error = resolve_native(out, h, rev, err)) <= 0)
+		return error;
+	memset(out, 0, sizeof(*out));
+	if ((error = need_repo(h, err)) < 0)
+		return error;
 	e = git_revparse_single(&obj, h->repo, rev);
 	if (e < 0) {
 		if (strncmp(rev, "HEAD", 4) == 0 &&
@@ -1524,22 +1867,29 @@ int
 tp_history_head(char id[TP_HISTORY_ID_SIZE], struct tp_history *h,
 		struct tp_error *err)
 {
+	struct tp_history_object obj;
 	git_reference *ref = NULL;
-	git_object *obj = NULL;
+	git_object *o = NULL;
 	int e, error = 0;
 
 	id[0] = '\0';
+	if (h->nat != NULL) {
+		if ((error = resolve(&obj, NULL, h, "HEAD", err)) < 0)
+			return error;
+		memcpy(id, obj.commit, TP_HISTORY_ID_SIZE);
+		return 0;
+	}
 	e = git_repository_head(&ref, h->repo);
 	if (e == GIT_EUNBORNBRANCH || e == GIT_ENOTFOUND)
 		return unborn_fail(h, err);
 	if (e < 0)
 		return git_fail(err, TP_EGIT, "cannot read HEAD");
-	if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0)
+	if (git_reference_peel(&o, ref, GIT_OBJECT_COMMIT) < 0)
 		error = git_fail(err, TP_EGIT, "cannot read the commit of "
 				 "HEAD");
 	else
-		hex(id, git_object_id(obj));
-	git_object_free(obj);
+		hex(id, git_object_id(o));
+	git_object_free(o);
 	git_reference_free(ref);
 	return error;
 }
@@ -1548,15 +1898,32 @@ int
 tp_history_branch(char **out, struct tp_history *h, struct tp_error *err)
 {
 	git_reference *ref = NULL;
+	struct tp_error e;
 	const char *target;
-	int e, error = 0;
+	char *sym = NULL;
+	int error = 0;
 
 	*out = NULL;
-	e = git_repository_head_detached(h->repo);
-	if (e == 1)
+	if (h->nat != NULL) {
+		tp_error_init(&e);
+		if ((error = tp_repo_symref(&sym, h->nat, "HEAD", &e)) < 0)
+			return error == TP_ENOMEM ? oom(err) :
+			       tp_error_set(err, TP_EGIT, "cannot read HEAD: "
+					    "%s", e.msg);
+		if (sym == NULL)
+			return 0;
+		target = strncmp(sym, "refs/heads/", 11) == 0 ? sym + 11 : sym;
+		if ((*out = strdup(target)) == NULL)
+			error = oom(err);
+		free(sym);
+		return error;
+	}
+	error = git_repository_head_detached(h->repo);
+	if (error == 1)
 		return 0;
-	if (e < 0 && git_repository_head_unborn(h->repo) != 1)
+	if (error < 0 && git_repository_head_unborn(h->repo) != 1)
 		return git_fail(err, TP_EGIT, "cannot read HEAD");
+	error = 0;
 	if (git_reference_lookup(&ref, h->repo, "HEAD") < 0)
 		return git_fail(err, TP_EGIT, "cannot read HEAD");
 	target = git_reference_symbolic_target(ref);
@@ -1596,7 +1963,8 @@ tp_history_read_file(struct tp_buf *out, struct tp_history *h,
 	git_blob *blob = NULL;
 	int e, error;
 
-	if ((error = resolve(&obj, &commit, h, rev, err)) < 0)
+	if ((error = need_repo(h, err)) < 0 ||
+	    (error = resolve(&obj, &commit, h, rev, err)) < 0)
 		return error;
 	if (git_commit_tree(&tree, commit) < 0) {
 		error = git_fail(err, TP_EGIT, "cannot read the tree of '%s'",
@@ -1645,54 +2013,61 @@ static int
 peel_tag(struct tp_history *h, struct tp_history_tag *t, struct node **np,
 	 const git_oid *target, struct tp_error *err)
 {
+	struct tp_error e;
 	git_oid id = *target;
-	git_object_t type = GIT_OBJECT_INVALID;
-	git_tag *tag = NULL;
-	const git_signature *sig;
-	size_t len, depth;
+	enum tp_odb_type type = TP_ODB_BLOB;
+	unsigned char *data = NULL;
+	const char *p;
+	size_t size, depth;
 	struct node *n;
-	int e;
+	int rc;
 
 	*np = NULL;
 	hex(t->id, &id);
 	for (depth = 0; depth < PEEL_MAX; depth++) {
-		e = git_odb_read_header(&len, &type, h->odb, &id);
-		if (e == GIT_ENOTFOUND) {
+		tp_error_init(&e);
+		rc = obj_read(h, &id, &type, &data, &size, &e);
+		if (rc == TP_ENOTFOUND) {
 			t->target = TP_TARGET_MISSING;
 			return 0;
 		}
-		if (e < 0)
-			return git_fail(err, TP_EGIT, "cannot read tag '%s'",
-					t->name);
-		if (type != GIT_OBJECT_TAG)
+		if (rc == TP_ENOMEM)
+			return oom(err);
+		if (rc < 0)
+			return tp_error_set(err, TP_EGIT, "cannot read tag '%s': "
+					    "%s", t->name, e.msg);
+		if (type != TP_ODB_TAG)
 			break;
-		if (git_tag_lookup(&tag, h->repo, &id) < 0)
-			return git_fail(err, TP_EGIT, "cannot read tag '%s'",
-					t->name);
 		if (depth == 0) {
 			t->annotated = 1;
-			sig = git_tag_tagger(tag);
-			t->tag_time = sig != NULL ? (int64_t)sig->when.time
-						  : 0;
+			t->tag_time = header_time(data, size, "tagger ");
 		}
-		git_oid_cpy(&id, git_tag_target_id(tag));
-		git_tag_free(tag);
-		tag = NULL;
+		p = header(data, size, "object ");
+		if (p == NULL || (size_t)(p - (const char *)data) + 40 > size ||
+		    oid_hex(&id, p) < 0) {
+			free(data);
+			return tp_error_set(err, TP_EGIT, "cannot read tag "
+					    "'%s': malformed tag object",
+					    t->name);
+		}
+		free(data);
+		data = NULL;
 	}
-	if (type == GIT_OBJECT_COMMIT) {
+	free(data);
+	if (depth == PEEL_MAX)
+		return tp_error_set(err, TP_EGIT, "tag '%s' is nested more "
+				    "than %d levels deep", t->name, PEEL_MAX);
+	if (type == TP_ODB_COMMIT) {
 		/* not parsed: see tp_history_commit_time() */
 		if ((n = node_get(h, &id)) == NULL)
 			return oom(err);
 		t->target = TP_TARGET_COMMIT;
 		hex(t->commit, &id);
 		*np = n;
-	} else if (type == GIT_OBJECT_TREE) {
+	} else if (type == TP_ODB_TREE) {
 		t->target = TP_TARGET_TREE;
-	} else if (type == GIT_OBJECT_BLOB) {
-		t->target = TP_TARGET_BLOB;
 	} else {
-		return tp_error_set(err, TP_EGIT, "tag '%s' is nested more "
-				    "than %d levels deep", t->name, PEEL_MAX);
+		t->target = TP_TARGET_BLOB;
 	}
 	return 0;
 }
@@ -1709,41 +2084,93 @@ tag_cmp(const void *a, const void *b)
 	return (x->name_len > y->name_len) - (x->name_len < y->name_len);
 }
 
-static int
-load_tags(struct tp_history *h, struct tp_error *err)
+/* The listing of load_tags(): h->tags grows by one tag a ref. */
+struct tag_list {
+	struct tp_history *h;
+	size_t cap;
+	struct tp_buf ref;
+	struct tp_error *err;
+};
+
+/* Appends a tag named `name` (not peeled yet) to h->tags; NULL: no memory. */
+static struct tp_history_tag *
+tag_add(struct tag_list *l, const char *name, size_t len)
 {
+	struct tp_history *h = l->h;
+	struct tp_history_tag *t;
+	size_t ncap;
+	void *p;
+
+	if (h->ntags == l->cap) {
+		ncap = l->cap ? l->cap * 2 : 64;
+		if ((p = realloc(h->tags, ncap * sizeof(*h->tags))) == NULL)
+			return NULL;
+		h->tags = p;
+		l->cap = ncap;
+	}
+	t = &h->tags[h->ntags];
+	memset(t, 0, sizeof(*t));
+	t->name_len = len;
+	if ((t->name = arena_strndup(&h->arena, name, len)) == NULL)
+		return NULL;
+	h->ntags++;
+	return t;
+}
+
+/* One tag ref, from the files (tp_history_foreach_tag_name()). */
+static int
+list_native(const char *name, size_t len, const char *target, void *payload)
+{
+	struct tag_list *l = payload;
+	struct tp_history_tag *t;
+	struct tp_error e;
+	struct node *n;
+	git_oid id;
+	int rc;
+
+	if ((t = tag_add(l, name, len)) == NULL)
+		return oom(l->err);
+	if (target == NULL || oid_hex(&id, target) < 0) {
+		tp_buf_clear(&l->ref);
+		if (tp_buf_puts(&l->ref, "refs/tags/") < 0 ||
+		    tp_buf_put(&l->ref, name, len) < 0)
+			return oom(l->err);
+		tp_error_init(&e);
+		rc = tp_repo_ref(id.id, NULL, l->h->nat, l->ref.ptr, &e);
+		if (rc == TP_ENOMEM)
+			return oom(l->err);
+		if (rc < 0) {
+			/* a symbolic ref that leads nowhere, a broken file */
+			t->target = TP_TARGET_MISSING;
+			return 0;
+		}
+	}
+	/* the node is found again after sorting */
+	return peel_tag(l->h, t, &n, &id, l->err);
+}
+
+/* Every tag ref, through libgit2. */
+static int
+list_libgit2(struct tag_list *l)
+{
+	struct tp_history *h = l->h;
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL, *res = NULL;
 	struct tp_history_tag *t;
 	struct node *n;
-	size_t cap = 0, i;
 	const char *name;
 	int e, error = 0;
 
-	if (h->tags_loaded)
-		return 0;
 	if (git_reference_iterator_glob_new(&it, h->repo, "refs/tags/*") < 0)
-		return git_fail(err, TP_EGIT, "cannot list the tags");
+		return git_fail(l->err, TP_EGIT, "cannot list the tags");
 	while ((e = git_reference_next(&ref, it)) == 0) {
 		name = git_reference_name(ref);
 		if (strncmp(name, "refs/tags/", 10) != 0)
 			goto next;
-		if (h->ntags == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			void *p = realloc(h->tags, ncap * sizeof(*h->tags));
-
-			if (p == NULL)
-				goto nomem;
-			h->tags = p;
-			cap = ncap;
+		if ((t = tag_add(l, name + 10, strlen(name + 10))) == NULL) {
+			error = oom(l->err);
+			goto done;
 		}
-		t = &h->tags[h->ntags];
-		memset(t, 0, sizeof(*t));
-		t->name_len = strlen(name + 10);
-		if ((t->name = arena_strndup(&h->arena, name + 10,
-					     t->name_len)) == NULL)
-			goto nomem;
-		h->ntags++;
 		if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
 			if (git_reference_resolve(&res, ref) < 0) {
 				t->target = TP_TARGET_MISSING;
@@ -1753,32 +2180,59 @@ load_tags(struct tp_history *h, struct tp_error *err)
 			ref = res;
 			res = NULL;
 		}
-		/* the node is found again after sorting */
 		if ((error = peel_tag(h, t, &n, git_reference_target(ref),
-				      err)) < 0)
+				      l->err)) < 0)
 			goto done;
 next:
 		git_reference_free(ref);
 		ref = NULL;
 	}
-	if (e != GIT_ITEROVER) {
-		error = git_fail(err, TP_EGIT, "cannot list the tags");
+	if (e != GIT_ITEROVER)
+		error = git_fail(l->err, TP_EGIT, "cannot list the tags");
+done:
+	git_reference_free(res);
+	git_reference_free(ref);
+	git_reference_iterator_free(it);
+	return error;
+}
+
+static int
+load_tags(struct tp_history *h, struct tp_error *err)
+{
+	struct tag_list l;
+	struct tp_history_tag *t;
+	struct node *n;
+	size_t i;
+	int error = 0;
+
+	if (h->tags_loaded)
+		return 0;
+	l.h = h;
+	l.cap = 0;
+	l.err = err;
+	tp_buf_init(&l.ref, 0);
+	if (h->nat != NULL)
+		error = tp_history_foreach_tag_name(h, list_native, &l, err);
+	else
+		error = list_libgit2(&l);
+	tp_buf_release(&l.ref);
+	if (error < 0)
 		goto done;
-	}
 	if (h->ntags > 0)
 		qsort(h->tags, h->ntags, sizeof(*h->tags), tag_cmp);
 	h->tag_node = calloc(h->ntags ? h->ntags : 1, sizeof(*h->tag_node));
 	h->tag_next = calloc(h->ntags ? h->ntags : 1, sizeof(*h->tag_next));
-	if (h->tag_node == NULL || h->tag_next == NULL)
-		goto nomem;
+	if (h->tag_node == NULL || h->tag_next == NULL) {
+		error = oom(err);
+		goto done;
+	}
 	/* backwards, so that each commit's chain is in ascending order */
 	for (i = h->ntags; i-- > 0;) {
 		git_oid id;
 
 		h->tag_next[i] = TAG_NONE;
 		t = &h->tags[i];
-		if (t->target != TP_TARGET_COMMIT ||
-		    git_oid_fromstr(&id, t->commit) < 0)
+		if (t->target != TP_TARGET_COMMIT || oid_hex(&id, t->commit) < 0)
 			continue;
 		n = node_find(h, &id);
 		h->tag_node[i] = n;
@@ -1786,9 +2240,6 @@ next:
 		n->tag = (int32_t)i;
 	}
 	h->tags_loaded = 1;
-	goto done;
-nomem:
-	error = oom(err);
 done:
 	if (error < 0) {
 		free(h->tag_node);
@@ -1797,9 +2248,6 @@ done:
 		h->tag_next = NULL;
 		h->ntags = 0;
 	}
-	git_reference_free(res);
-	git_reference_free(ref);
-	git_reference_iterator_free(it);
 	return error;
 }
 
@@ -1819,16 +2267,30 @@ tp_history_tag_exists(struct tp_history *h, const char *name,
 		      struct tp_error *err)
 {
 	struct tp_buf ref = TP_BUF_INIT;
+	struct tp_error te;
 	git_oid id;
 	int e, valid = 0;
 
 	if (tp_buf_printf(&ref, "refs/tags/%s", name) < 0)
 		return oom(err);
-	if (git_reference_name_is_valid(&valid, ref.ptr) < 0 || !valid ||
-	    name[0] == '-') {
+	if (h->nat != NULL)
+		valid = tp_refname_check(ref.ptr, ref.len, 0, NULL, 0);
+	else if (git_reference_name_is_valid(&valid, ref.ptr) < 0)
+		valid = 0;
+	if (!valid || name[0] == '-') {
 		tp_buf_release(&ref);
 		return tp_error_set(err, TP_EINVAL, "'%s' is not a valid tag "
 				    "name", name);
+	}
+	if (h->nat != NULL) {
+		tp_error_init(&te);
+		e = tp_repo_ref(id.id, NULL, h->nat, ref.ptr, &te);
+		tp_buf_release(&ref);
+		if (e == 0 || e == TP_ENOTFOUND)
+			return e == 0;
+		return e == TP_ENOMEM ? oom(err) :
+		       tp_error_set(err, TP_EGIT, "cannot read tag '%s': %s",
+				    name, te.msg);
 	}
 	e = git_reference_name_to_id(&id, h->repo, ref.ptr);
 	tp_buf_release(&ref);
@@ -1888,13 +2350,11 @@ static int
 read_packed(struct tp_buf *out, const char *path, struct tp_error *err)
 {
 	static const char zeros[TP_HISTORY_NAME_PAD];
-	char chunk[8192];
 	struct stat st;
-	ssize_t got;
-	size_t len;
-	int fd, error = 0;
+	size_t len, hint = 0;
+	int fd, rc, error = 0;
 
-	fd = open(path, O_RDONLY);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0
 				       : tp_error_set(err, TP_EGIT,
@@ -1902,34 +2362,15 @@ read_packed(struct tp_buf *out, const char *path, struct tp_error *err)
 						      path, strerror(errno));
 	/* one allocation for the whole file and the padding */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uintmax_t)st.st_size <= PACKED_MAX &&
-	    tp_buf_grow(out, (size_t)st.st_size + sizeof(zeros)) < 0) {
-		close(fd);
-		return oom(err);
-	}
-	for (;;) {
-		got = read(fd, chunk, sizeof(chunk));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			error = tp_error_set(err, TP_EGIT,
-					     "cannot read '%s': %s", path,
-					     strerror(errno));
-			break;
-		}
-		if (got == 0)
-			break;
-		if (out->len + (size_t)got > PACKED_MAX) {
-			error = tp_error_set(err, TP_EGIT,
-					     "'%s' is larger than %zu bytes",
-					     path, PACKED_MAX);
-			break;
-		}
-		if (tp_buf_put(out, chunk, (size_t)got) < 0) {
-			error = oom(err);
-			break;
-		}
-	}
+	    (uintmax_t)st.st_size <= PACKED_MAX)
+		hint = (size_t)st.st_size + sizeof(zeros);
+	rc = tp_buf_read_fd(out, fd, hint);
+	if (rc == TP_EIO)
+		error = tp_error_set(err, TP_EGIT, "cannot read '%s': %s",
+				     path, strerror(errno));
+	else if (rc < 0)
+		error = tp_error_set(err, TP_EGIT, "'%s' is larger than %zu "
+				     "bytes", path, PACKED_MAX);
 	close(fd);
 	len = out->len;
 	if (error == 0 && tp_buf_put(out, zeros, sizeof(zeros)) < 0)
@@ -2082,7 +2523,7 @@ int
 tp_history_foreach_tag_name(struct tp_history *h, tp_history_tag_name_fn cb,
 			    void *payload, struct tp_error *err)
 {
-	const char *common = git_repository_commondir(h->repo);
+	const char *common = tp_history_commondir(h);
 	struct tp_buf path = TP_BUF_INIT, data;
 	struct name_scan *s = NULL;
 	const struct packed_ref *r;
@@ -2141,10 +2582,12 @@ rev_node(struct node **out, struct tp_history *h, const char *rev,
 	int error;
 
 	if (rev != NULL && strlen(rev) == 40 &&
-	    strspn(rev, "0123456789abcdef") == 40 &&
-	    git_oid_fromstr(&id, rev) == 0 &&
-	    git_odb_read_header(&len, &type, h->odb, &id) == 0 &&
-	    type == GIT_OBJECT_COMMIT) {
+	    strspn(rev, "0123456789abcdef") == 40 && oid_hex(&id, rev) == 0 &&
+	    (h->nat != NULL ?
+	     ((*out = node_find(h, &id)) != NULL &&
+	      ((*out)->flags & N_PARSED)) :
+	     (git_odb_read_header(&len, &type, h->odb, &id) == 0 &&
+	      type == GIT_OBJECT_COMMIT))) {
 		if ((*out = node_get(h, &id)) == NULL)
 			return oom(err);
 		return 0;
@@ -2155,7 +2598,7 @@ rev_node(struct node **out, struct tp_history *h, const char *rev,
 		error = resolve(&obj, NULL, h, rev, err);
 	if (error < 0)
 		return error;
-	if (git_oid_fromstr(&id, obj.commit) < 0)
+	if (oid_hex(&id, obj.commit) < 0)
 		return git_fail(err, TP_EGIT, "bad object id '%s'",
 				obj.commit);
 	if ((*out = node_get(h, &id)) == NULL)
@@ -2766,18 +3209,37 @@ norm_paths(struct arena *a, const char *const *paths, size_t n)
 	return v;
 }
 
+/*
+ * Fills `c` from the raw commit `data`: the parent count and committer
+ * time of its header, and its message, which (as libgit2's
+ * git_commit_message_raw()) is everything after the first blank line, up
+ * to a NUL byte if there is one.
+ */
 static int
 fill_commit(struct tp_history_commit *c, struct arena *a,
-	    const struct tp_history *h, struct node *n, git_commit *commit)
+	    const struct tp_history *h, struct node *n,
+	    const unsigned char *data, size_t size)
 {
-	const char *msg = git_commit_message_raw(commit), *p, *eol;
-	size_t len = strlen(msg), k = 0;
+	const char *raw = (const char *)data, *end = raw + size;
+	const char *msg = end, *p, *eol;
+	size_t len, k = 0, np = 0;
 	int32_t t;
 	size_t *tags;
 
+	for (p = raw; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		if (eol == p) {
+			msg = eol + 1;
+			break;
+		}
+		if (eol - p >= 7 && memcmp(p, "parent ", 7) == 0)
+			np++;
+	}
+	len = strnlen(msg, (size_t)(end - msg));
 	hex(c->id, &n->oid);
-	c->nparents = git_commit_parentcount(commit);
-	c->time = (int64_t)git_commit_time(commit);
+	c->nparents = np;
+	c->time = header_time(data, size, "committer ");
 	if ((c->message = arena_strndup(a, msg, len)) == NULL)
 		return -1;
 	c->message_len = len;
@@ -2828,8 +3290,10 @@ tp_history_commits_since(struct tp_history_commits **out,
 	struct pick *pk = NULL;
 	struct node *start, *base = NULL;
 	git_commit *commit = NULL;
+	enum tp_odb_type type;
+	unsigned char *data = NULL;
 	char **norm = NULL;
-	size_t i;
+	size_t i, size;
 	int error, changed;
 
 	*out = NULL;
@@ -2855,25 +3319,36 @@ tp_history_commits_since(struct tp_history_commits **out,
 		pk[i].order = i;
 	}
 	qsort(pk, res.n, sizeof(*pk), pick_cmp);
+	if (npaths > 0 && (error = need_repo(h, err)) < 0)
+		goto done;
 	for (i = 0; i < res.n; i++) {
 		char id[TP_HISTORY_ID_SIZE];
 
-		if (git_commit_lookup(&commit, h->repo, &pk[i].n->oid) < 0) {
-			hex(id, &pk[i].n->oid);
-			error = git_fail(err, TP_EGIT, "cannot read commit "
-					 "'%s'", id);
-			goto done;
-		}
 		changed = 1;
-		if (npaths > 0 &&
-		    (error = touches(commit, norm, npaths, &changed, err)) < 0)
+		if (npaths > 0) {
+			if (git_commit_lookup(&commit, h->repo,
+					      &pk[i].n->oid) < 0) {
+				hex(id, &pk[i].n->oid);
+				error = git_fail(err, TP_EGIT, "cannot read "
+						 "commit '%s'", id);
+				goto done;
+			}
+			error = touches(commit, norm, npaths, &changed, err);
+			git_commit_free(commit);
+			commit = NULL;
+			if (error < 0)
+				goto done;
+		}
+		if (!changed)
+			continue;
+		if ((error = read_for(h, &pk[i].n->oid, &type, &data, &size,
+				      "commit", err)) < 0)
 			goto done;
-		if (changed &&
-		    fill_commit(&l->commits[l->nr++], a, h, pk[i].n,
-				commit) < 0)
+		if (fill_commit(&l->commits[l->nr++], a, h, pk[i].n, data,
+				size) < 0)
 			goto nomem;
-		git_commit_free(commit);
-		commit = NULL;
+		free(data);
+		data = NULL;
 	}
 	*out = l;
 	l = NULL;
@@ -2881,7 +3356,9 @@ tp_history_commits_since(struct tp_history_commits **out,
 nomem:
 	error = oom(err);
 done:
-	git_commit_free(commit);
+	free(data);
+	if (commit != NULL)
+		git_commit_free(commit);
 	tp_history_commits_free(l);
 	free(pk);
 	free(res.v);
@@ -2960,7 +3437,8 @@ tp_history_on_branch(char **branch, struct tp_history *h, const char *rev,
 
 	if (branch != NULL)
 		*branch = NULL;
-	if ((error = rev_node(&t, h, rev, err)) < 0)
+	if ((error = rev_node(&t, h, rev, err)) < 0 ||
+	    (error = need_repo(h, err)) < 0)
 		return error;
 	for (g = 0; g < 2 && !found; g++) {
 		if (git_reference_iterator_glob_new(&it, h->repo,
@@ -3088,7 +3566,8 @@ tp_history_tag_create(char id[TP_HISTORY_ID_SIZE], struct tp_history *h,
 	if (error == 1)
 		return tp_error_set(err, TP_EEXISTS, "tag '%s' already "
 				    "exists", name);
-	if ((error = resolve(&obj, &commit, h, rev, err)) < 0)
+	if ((error = need_repo(h, err)) < 0 ||
+	    (error = resolve(&obj, &commit, h, rev, err)) < 0)
 		return error;
 	if ((error = tagger(&sig, h, err)) < 0)
 		goto done;

@@ -1,9 +1,17 @@
 /*
  * history.h: everything tagpolicy reads from (or writes to) a git
  * repository.  This is the only module that talks to libgit2 or reads
- * git's files (refs, packed-refs, the commit-graph, shallow); it knows
- * nothing about policies: callers say which tags matter through a
- * classify callback.
+ * git's files (refs, packed-refs, the commit-graph, shallow; objects and
+ * discovery through its helpers repo.h and odb.h); it knows nothing about
+ * policies: callers say which tags matter through a classify callback.
+ *
+ * Two readers, one answer: a repository repo.h can read (a working tree
+ * with a plain .git folder, files-backend refs, loose and packed SHA-1
+ * objects: the common case) is read from its files, and libgit2 is loaded
+ * and opened only for what needs it (trees: `--component` and server
+ * policies; revisions other than a full id, HEAD or a full ref name; the
+ * git configuration; branches; writing a tag).  Any other repository is
+ * read with libgit2 throughout.  The unit tests run every case both ways.
  *
  * Objects are named by full lower-case hex ids in fixed buffers of
  * TP_HISTORY_ID_SIZE bytes (40 digits and a NUL: libgit2 1.5 reads SHA-1
@@ -55,18 +63,24 @@ enum tp_history_open_flags {
 	 * and GIT_ALTERNATE_OBJECT_DIRECTORIES (quarantined pushed objects),
 	 * GIT_CEILING_DIRECTORIES (libgit2's GIT_REPOSITORY_OPEN_FROM_ENV).
 	 */
-	TP_HISTORY_OPEN_ENV = 1 << 0
+	TP_HISTORY_OPEN_ENV = 1 << 0,
+	/*
+	 * Read everything with libgit2, even a repository the module can read
+	 * from its files itself (repo.h): the tests run both ways and compare.
+	 */
+	TP_HISTORY_OPEN_LIBGIT2 = 1 << 1
 };
 
 /*
  * Opens the repository that contains `dir` (NULL: the current folder),
  * searching upwards like git (GIT_CEILING_DIRECTORIES is honoured, GIT_DIR
  * only with TP_HISTORY_OPEN_ENV); bare repositories and linked worktrees
- * work.  Sets *out, freed with tp_history_free().  Calls
- * git_libgit2_init() (libgit2 counts the calls; tp_history_free() makes
- * the matching shutdown), so callers never call libgit2 themselves.
- * Errors, all TP_EGIT: not a git repository (the message names the
- * folder), a SHA-256 repository, or libgit2 cannot open it.
+ * work.  Sets *out, freed with tp_history_free().  When libgit2 is used,
+ * the handle calls git_libgit2_init() (libgit2 counts the calls;
+ * tp_history_free() makes the matching shutdown), so callers never call
+ * libgit2 themselves.  Errors, all TP_EGIT: not a git repository (the
+ * message names the folder), a SHA-256 repository, libgit2 cannot be
+ * loaded (gitlib.h) or cannot open it.
  */
 int tp_history_open(struct tp_history **out, const char *dir, unsigned flags,
 		    struct tp_error *err);

@@ -18,6 +18,19 @@
 #include "tsv.h"
 
 #include "history.h"
+#include "gitlib.h"
+
+/*
+ * Built twice: reading the repositories from their files (repo.h), and
+ * with -DTP_TEST_LIBGIT2 through libgit2, so that both answer alike.
+ */
+#ifdef TP_TEST_LIBGIT2
+#define OPEN_FLAGS TP_HISTORY_OPEN_LIBGIT2
+#define PLAN_NAME "history-libgit2"
+#else
+#define OPEN_FLAGS 0
+#define PLAN_NAME "history"
+#endif
 
 #define CHECK(cond, ...)                                                     \
 	do {                                                                 \
@@ -173,7 +186,7 @@ open_repo(const struct env *e, const char *repo)
 
 	tp_error_init(&err);
 	tp_buf_printf(&path, "%s/%s", e->root, repo);
-	rc = tp_history_open(&h, path.ptr, 0, &err);
+	rc = tp_history_open(&h, path.ptr, OPEN_FLAGS, &err);
 	CHECK(rc == 0 && h != NULL, "open %s: %s", path.ptr, err.msg);
 	tp_buf_release(&path);
 	return h;
@@ -273,7 +286,7 @@ test_not_a_repository(void **state)
 	run(e, "mkdir -p plain/sub");
 	tp_buf_printf(&path, "%s/plain/sub", e->root);
 	tp_error_init(&err);
-	rc = tp_history_open(&h, path.ptr, 0, &err);
+	rc = tp_history_open(&h, path.ptr, OPEN_FLAGS, &err);
 	CHECK_RC(rc, TP_EGIT, err);
 	assert_null(h);
 	CHECK(strstr(err.msg, "not a git repository") != NULL &&
@@ -283,7 +296,7 @@ test_not_a_repository(void **state)
 	/* a folder that does not exist says so */
 	tp_buf_puts(&path, "/nope");
 	tp_error_init(&err);
-	rc = tp_history_open(&h, path.ptr, 0, &err);
+	rc = tp_history_open(&h, path.ptr, OPEN_FLAGS, &err);
 	CHECK_RC(rc, TP_EGIT, err);
 	CHECK(strstr(err.msg, "nope") != NULL, "message: %s", err.msg);
 	tp_buf_release(&path);
@@ -303,7 +316,7 @@ test_sha256_repository(void **state)
 	    "-m one && mkdir sub");
 	tp_buf_printf(&path, "%s/sha/sub", e->root);
 	tp_error_init(&err);
-	rc = tp_history_open(&h, path.ptr, 0, &err);
+	rc = tp_history_open(&h, path.ptr, OPEN_FLAGS, &err);
 	CHECK_RC(rc, TP_EGIT, err);
 	CHECK(strstr(err.msg, "SHA-256 repositories are not supported by "
 		     "this build of libgit2") != NULL, "message: %s", err.msg);
@@ -1307,7 +1320,8 @@ test_open_from_environment(void **state)
 	setenv("GIT_OBJECT_DIRECTORY", q.ptr, 1);
 	setenv("GIT_ALTERNATE_OBJECT_DIRECTORIES", alt.ptr, 1);
 	tp_error_init(&err);
-	rc = tp_history_open(&h, NULL, TP_HISTORY_OPEN_ENV, &err);
+	rc = tp_history_open(&h, NULL, TP_HISTORY_OPEN_ENV | OPEN_FLAGS,
+			     &err);
 	unsetenv("GIT_DIR");
 	unsetenv("GIT_OBJECT_DIRECTORY");
 	unsetenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
@@ -1804,6 +1818,8 @@ main(void)
 	 * keep it initialised for the whole run with the system level
 	 * pointing into our folder.
 	 */
+	if (tp_gitlib_load(NULL) < 0)
+		return 1;
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM,
 			 e.root);
@@ -1841,7 +1857,7 @@ main(void)
 	ADD(test_tag_names_worktree);
 	ADD(test_tag_names_stop_and_errors);
 #undef ADD
-	rc = tlist_run(&l, "history");
+	rc = tlist_run(&l, PLAN_NAME);
 
 	git_libgit2_shutdown();
 	tp_buf_clear(&path);

@@ -17,6 +17,19 @@
 #include "tsv.h"
 
 #include "hook.h"
+#include "gitlib.h"
+
+/*
+ * Built twice: reading the repositories from their files (repo.h), and
+ * with -DTP_TEST_LIBGIT2 through libgit2, so that both answer alike.
+ */
+#ifdef TP_TEST_LIBGIT2
+#define OPEN_FLAGS TP_HISTORY_OPEN_LIBGIT2
+#define PLAN_NAME "hook-libgit2"
+#else
+#define OPEN_FLAGS 0
+#define PLAN_NAME "hook"
+#endif
 
 #define ZERO "0000000000000000000000000000000000000000"
 
@@ -113,7 +126,7 @@ open_repo(const struct env *e, const char *repo)
 
 	tp_error_init(&err);
 	tp_buf_printf(&path, "%s/%s", e->root, repo);
-	rc = tp_history_open(&h, path.ptr, 0, &err);
+	rc = tp_history_open(&h, path.ptr, OPEN_FLAGS, &err);
 	CHECK(rc == 0 && h != NULL, "open %s: %s", path.ptr, err.msg);
 	tp_buf_release(&path);
 	return h;
@@ -1290,6 +1303,8 @@ main(void)
 		return 1;
 
 	/* libgit2 would read /etc/gitconfig: point its search paths here */
+	if (tp_gitlib_load(NULL) < 0)
+		return 1;
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM,
 			 e.root);
@@ -1322,7 +1337,7 @@ main(void)
 	ADD(test_install);
 	ADD(test_uninstall);
 #undef ADD
-	rc = tlist_run(&l, "hook");
+	rc = tlist_run(&l, PLAN_NAME);
 
 	tsv_free(pp);
 	git_libgit2_shutdown();
