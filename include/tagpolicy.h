@@ -227,6 +227,16 @@ int tp_policy_load_default(struct tp_policy **out, struct tp_error *err);
 
 void tp_policy_free(struct tp_policy *p);
 
+/*
+ * JIT-compiles every regular expression of the policy (kinds, `pattern`
+ * fields, custom rules), where PCRE2 has a JIT; a failure leaves a
+ * pattern interpreted.  Matching gives the same results either way: call
+ * it once, before sharing the policy, when many tags will be matched
+ * (`check` of a list); a run that matches a few spends less without it
+ * (about 0.3 ms of a pre-push hook's 3).
+ */
+void tp_policy_jit(struct tp_policy *p);
+
 /* "built-in default" or the path of the file the policy was loaded from. */
 const char *tp_policy_origin(const struct tp_policy *p);
 

@@ -597,6 +597,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	struct tp_policy *policy = NULL;
 	struct sink k;
 	struct tp_error err;
+	size_t i;
 	int rc;
 
 	memset(&k, 0, sizeof(k));
@@ -612,6 +613,14 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	rc = cli_load_policy(cli, &policy);
 	if (rc)
 		goto done;
+	/* a list or the repository's tags: worth compiling the patterns */
+	if (o.git || o.from_stdin || ops.n > 8)
+		tp_policy_jit(policy);
+	for (i = 0; i < ops.n && !o.git; i++)
+		if (strcmp(ops.v[i], "-") == 0) {
+			tp_policy_jit(policy);
+			break;
+		}
 	if (o.git)
 		lo.scope = TP_SCOPE_GIT;
 	else if (o.scope != NULL)

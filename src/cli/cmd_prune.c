@@ -268,6 +268,8 @@ plan(struct prune *r, const struct prune_opts *o)
 
 	if ((rc = cli_load_policy(r->cli, &r->p)) != 0)
 		return rc;
+	/* a registry's list may hold thousands of tags */
+	tp_policy_jit(r->p);
 	if (tp_clock_now(&now, &r->err) < 0)
 		return fail(r);
 	r->scope = o->git ? TP_SCOPE_GIT : TP_SCOPE_IMAGE;

@@ -203,6 +203,7 @@ struct tp_history {
 	git_odb *odb;
 	int git_inited;        /* git_libgit2_init() was called */
 	int shallow;
+	int graph_tried;       /* cg_load() was called */
 	int tags_loaded;
 	struct arena arena;
 	struct nodemap map;
@@ -894,6 +895,16 @@ node_parse(struct tp_history *h, struct node *n, struct tp_error *err)
 
 	if (n->flags & N_PARSED)
 		return 0;
+	/*
+	 * The commit-graph is opened by the first commit parsed: a pre-push
+	 * of the next release parses none.  git ignores the commit-graph of
+	 * a shallow clone, and so do we.
+	 */
+	if (!h->graph_tried) {
+		h->graph_tried = 1;
+		if (!h->shallow)
+			cg_load(&h->graph, tp_history_commondir(h));
+	}
 	if (h->graph.nlayers > 0) {
 		pos = n->gpos;
 		if (pos == GPOS_NONE && cg_find(&h->graph, &n->oid, &pos) < 0)
@@ -1518,9 +1529,6 @@ tp_history_open(struct tp_history **out, const char *dir, unsigned flags,
 		goto fail;
 	if ((error = load_shallow(h, err)) < 0)
 		goto fail;
-	/* git ignores the commit-graph of a shallow clone, and so do we */
-	if (!h->shallow)
-		cg_load(&h->graph, tp_history_commondir(h));
 	*out = h;
 	return 0;
 fail:

@@ -83,7 +83,8 @@ struct tp_kind {
 	char *template;          /* as written: "v{semver}-{env}" */
 	struct tp_piece *pieces; /* the template split into pieces */
 	size_t npieces;
-	pcre2_code *re;          /* anchored, named groups, JIT when available */
+	pcre2_code *re;          /* anchored, named groups; JIT after
+				    tp_policy_jit() */
 	int has_semver;          /* a {semver} field */
 	int has_version;         /* {semver} or any of {major} {minor} {patch} */
 	int has_date;            /* a date field */

@@ -2021,6 +2021,25 @@ tp_policy_load_default(struct tp_policy **out, struct tp_error *err)
 }
 
 void
+tp_policy_jit(struct tp_policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfields; i++)
+		if (p->fields[i].pattern_re != NULL)
+			(void)pcre2_jit_compile(p->fields[i].pattern_re,
+						PCRE2_JIT_COMPLETE);
+	for (i = 0; i < p->nkinds; i++)
+		if (p->kinds[i].re != NULL)
+			(void)pcre2_jit_compile(p->kinds[i].re,
+						PCRE2_JIT_COMPLETE);
+	for (i = 0; i < p->ncustom; i++)
+		if (p->custom[i].re != NULL)
+			(void)pcre2_jit_compile(p->custom[i].re,
+						PCRE2_JIT_COMPLETE);
+}
+
+void
 tp_policy_free(struct tp_policy *p)
 {
 	size_t i, s;

@@ -274,7 +274,6 @@ compile_raw(pcre2_code **out, const char *pattern, size_t len, uint32_t options,
 			*offset = len;
 		return TP_EREGEX;
 	}
-	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
 	return 0;
 }
 

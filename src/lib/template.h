@@ -31,7 +31,9 @@
  * (*LIMIT_HEAP=...)(*LIMIT_MATCH=...)(*LIMIT_DEPTH=...), so no user regex
  * can make a match hang or eat memory: pcre2_match() then fails with
  * PCRE2_ERROR_MATCHLIMIT (or another negative code), which callers must
- * treat as "no match".  JIT compiling is tried; its failure is ignored.
+ * treat as "no match".  Patterns are not JIT-compiled here: a run that
+ * matches few tags (a hook, `next`) would spend more compiling than
+ * matching; tp_policy_jit() compiles a policy's patterns for bulk runs.
  */
 #ifndef TP_TEMPLATE_H
 #define TP_TEMPLATE_H

@@ -755,6 +755,76 @@ test_regex_compile(void **state)
 			 TP_EREGEX);
 }
 
+/*
+ * tp_policy_jit(): loading leaves patterns interpreted (JITSIZE 0); after
+ * it every kind, field pattern and custom rule has JIT code where PCRE2
+ * has a JIT, and matches exactly as before.
+ */
+static void
+test_policy_jit(void **state)
+{
+	static const char src[] =
+		"version: 1\n"
+		"fields:\n"
+		"  ticket: {pattern: \"[A-Z]+-[0-9]+\"}\n"
+		"kinds:\n"
+		"  release: \"v{semver}\"\n"
+		"  fix: \"fix-{ticket}\"\n"
+		"scopes:\n"
+		"  git: [release, fix]\n"
+		"  image: [release, fix]\n"
+		"rules:\n"
+		"  custom:\n"
+		"    - {id: no-tmp, not-match: \"tmp\", message: \"no tmp\"}\n";
+	static const char *const subjects[] = {
+		"v1.2.3", "v1.2", "fix-ABC-12", "fix-abc-12", "tmp", "x"
+	};
+	struct tp_policy *p = test_load_policy(src);
+	pcre2_match_data *md;
+	pcre2_code *all[8];
+	int before[8][6];
+	size_t n = 0, i, j, size;
+	uint32_t jit = 0;
+
+	(void)state;
+	all[n++] = p->kinds[0].re;
+	all[n++] = p->kinds[1].re;
+	all[n++] = tp_policy_field(p, "ticket")->pattern_re;
+	all[n++] = p->custom[0].re;
+	md = pcre2_match_data_create(32, NULL);
+	assert_non_null(md);
+	for (i = 0; i < n; i++) {
+		assert_non_null(all[i]);
+		size = 1;
+		assert_int_equal(pcre2_pattern_info(all[i], PCRE2_INFO_JITSIZE,
+						    &size), 0);
+		assert_int_equal(size, 0);
+		for (j = 0; j < 6; j++)
+			before[i][j] = pcre2_match(all[i],
+						   (PCRE2_SPTR)subjects[j],
+						   strlen(subjects[j]), 0, 0,
+						   md, NULL);
+	}
+	tp_policy_jit(p);
+	tp_policy_jit(p); /* twice is harmless */
+	(void)pcre2_config(PCRE2_CONFIG_JIT, &jit);
+	for (i = 0; i < n; i++) {
+		size = 0;
+		assert_int_equal(pcre2_pattern_info(all[i], PCRE2_INFO_JITSIZE,
+						    &size), 0);
+		if (jit)
+			assert_true(size > 0);
+		for (j = 0; j < 6; j++)
+			assert_int_equal(pcre2_match(all[i],
+						     (PCRE2_SPTR)subjects[j],
+						     strlen(subjects[j]), 0,
+						     0, md, NULL),
+					 before[i][j]);
+	}
+	pcre2_match_data_free(md);
+	tp_policy_free(p);
+}
+
 /* ------------------------------------------------------------------ */
 /* extends                                                             */
 /* ------------------------------------------------------------------ */
@@ -1629,6 +1699,7 @@ main(void)
 	tlist_unit(&l, test_template_shapes);
 	tlist_unit(&l, test_template_parse);
 	tlist_unit(&l, test_regex_compile);
+	tlist_unit(&l, test_policy_jit);
 	tlist_unit(&l, test_extends_merge);
 	tlist_unit(&l, test_extends_relative);
 	tlist_unit(&l, test_extends_cycle);
