@@ -2,6 +2,7 @@
  * cmd_check.c: `tagpolicy check` lints tags, image references, an input
  * list or every tag of the repository against the policy.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -229,36 +230,106 @@ copy_raw(char **p, const char *end, const char *s, size_t n)
 }
 
 /*
+ * What a clean tag's line says of its kind, made once for each kind and
+ * scope so that a line is a few copies: "' (image): NAME", then for a
+ * kind with fields " (F1=", and " F2=" and so on before the other values.
+ */
+struct kline {
+	char *head;
+	size_t hlen;
+	char **names; /* names[i] for field i > 0 */
+	size_t *nlen;
+	size_t nfields;
+};
+
+/* The strings given, up to a NULL, in one malloc'd string. */
+static char *
+join(size_t *len, ...)
+{
+	struct tp_buf buf = TP_BUF_INIT;
+	const char *a;
+	va_list ap;
+	char *s;
+
+	va_start(ap, len);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		if (tp_buf_puts(&buf, a) < 0)
+			cli_oom();
+	va_end(ap);
+	s = tp_buf_detach(&buf, len);
+	if (s == NULL)
+		cli_oom();
+	return s;
+}
+
+/* A kind's line parts (see struct kline) for scope `s`. */
+static void
+kline_make(struct kline *kl, const struct tp_kind *k, enum tp_scope s)
+{
+	const char *scope = s == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
+	const char *name;
+	size_t i, n = 0;
+
+	for (i = 0; i < k->npieces; i++)
+		n += k->pieces[i].field != NULL;
+	kl->nfields = n;
+	kl->names = xmalloc((n ? n : 1) * sizeof(*kl->names));
+	kl->nlen = xmalloc((n ? n : 1) * sizeof(*kl->nlen));
+	kl->names[0] = NULL;
+	kl->nlen[0] = 0;
+	if (n == 0)
+		kl->head = join(&kl->hlen, scope, k->name, (char *)NULL);
+	for (i = 0, n = 0; i < k->npieces; i++) {
+		if (k->pieces[i].field == NULL)
+			continue;
+		name = k->pieces[i].field->name;
+		if (n == 0)
+			kl->head = join(&kl->hlen, scope, k->name, " (", name,
+					"=", (char *)NULL);
+		else
+			kl->names[n] = join(&kl->nlen[n], " ", name, "=",
+					    (char *)NULL);
+		n++;
+	}
+}
+
+static void
+kline_free(struct kline *kl)
+{
+	size_t i;
+
+	free(kl->head);
+	for (i = 1; i < kl->nfields; i++)
+		free(kl->names[i]);
+	free(kl->names);
+	free(kl->nlen);
+}
+
+/*
  * The line of a clean tag without colors, built in one piece: most lines
  * are these, a million of them in a big list.  0 when the line needs the
  * general path (escapes, colors, a long line).  The field values are
  * parts of the text, so one look at the text says they need no escapes;
- * names are written as they are on either path.
+ * names are written as they are on either path.  `kl` is the kind's
+ * line parts.
  */
 static int
-ok_line(struct tp_buf *b, const struct tp_tagres *t)
+ok_line(struct tp_buf *b, const struct tp_tagres *t, const struct kline *kl)
 {
 	char line[512], *p = line, *end = line + sizeof(line);
 	const char *head =
 		t->is_ref ? "     ok: reference '" : "     ok: tag '";
-	const char *scope =
-		t->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
-	const char *name;
 	size_t i;
 
-	if (t->kind == NULL || !is_plain(t->text, t->len) ||
+	if (t->nfields != kl->nfields || !is_plain(t->text, t->len) ||
 	    !copy_raw(&p, end, head, t->is_ref ? 20 : 14) ||
 	    !copy_raw(&p, end, t->text, t->len) ||
-	    !copy_raw(&p, end, scope, t->scope == TP_SCOPE_GIT ? 9 : 11) ||
-	    !copy_raw(&p, end, t->kind->name, strlen(t->kind->name)))
+	    !copy_raw(&p, end, kl->head, kl->hlen))
 		return 0;
 	for (i = 0; i < t->nfields; i++) {
 		const struct tp_fieldval *f = &t->fields[i];
 
-		name = f->field->name;
-		if (!copy_raw(&p, end, i ? " " : " (", i ? 1 : 2) ||
-		    !copy_raw(&p, end, name, strlen(name)) ||
-		    !copy_raw(&p, end, "=", 1) ||
+		if ((i > 0 && !copy_raw(&p, end, kl->names[i], kl->nlen[i])) ||
 		    !copy_raw(&p, end, t->tag + f->off, f->len))
 			return 0;
 	}
@@ -307,15 +378,20 @@ diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
 	return 1;
 }
 
+/* `kl`: the line parts of every kind and scope (see struct kline). */
 static void
-text_tag(struct tp_buf *b, const struct cli *cli, const struct tp_tagres *t)
+text_tag(struct tp_buf *b, const struct cli *cli, const struct kline *kl,
+	 const struct tp_lint *run, const struct tp_tagres *t)
 {
 	const struct tp_diag *d;
 	size_t i;
 	int color = cli->color_out;
 
 	if (t->diags == NULL) {
-		if (cli->quiet || (!color && ok_line(b, t)))
+		i = tp_lint_kind_index(run, t->kind);
+		if (cli->quiet ||
+		    (!color && i != (size_t)-1 &&
+		     ok_line(b, t, &kl[i * TP_SCOPE_COUNT + t->scope])))
 			return;
 		put_level(b, color, "ok", SGR_OK);
 		put_subject(b, t);
@@ -355,12 +431,47 @@ text_tag(struct tp_buf *b, const struct cli *cli, const struct tp_tagres *t)
 	}
 }
 
+/*
+ * A set problem's line without colors, built in one piece like
+ * ok_line(); 0 when it needs the general path.  A big list has tens of
+ * thousands of them.
+ */
+static int
+set_line(struct tp_buf *b, const struct tp_setprob *s)
+{
+	char line[1024], *p = line, *end = line + sizeof(line);
+	const char *level = s->level == TP_LEVEL_ERROR ? "  error: tags '"
+						       : "warning: tags '";
+	const char *scope =
+		s->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
+	size_t i, mlen = strlen(s->message);
+
+	if (s->ntags == 0 || !is_plain(s->message, mlen) ||
+	    !copy_raw(&p, end, level, 15))
+		return 0;
+	for (i = 0; i < s->ntags; i++)
+		if (!is_plain(s->texts[i], s->lens[i]) ||
+		    (i > 0 && !copy_raw(&p, end, "', '", 4)) ||
+		    !copy_raw(&p, end, s->texts[i], s->lens[i]))
+			return 0;
+	if (!copy_raw(&p, end, scope, strlen(scope)) ||
+	    !copy_raw(&p, end, s->message, mlen) ||
+	    !copy_raw(&p, end, " [", 2) ||
+	    !copy_raw(&p, end, s->rule, strlen(s->rule)) ||
+	    !copy_raw(&p, end, "]\n", 2))
+		return 0;
+	put_n(b, line, (size_t)(p - line));
+	return 1;
+}
+
 static void
 text_set(struct tp_buf *b, const struct cli *cli, const struct tp_setprob *s)
 {
 	size_t i;
 	int color = cli->color_out;
 
+	if (!color && set_line(b, s))
+		return;
 	if (s->level == TP_LEVEL_ERROR)
 		put_level(b, color, "error", SGR_ERROR);
 	else
@@ -384,6 +495,15 @@ text_set(struct tp_buf *b, const struct cli *cli, const struct tp_setprob *s)
 /* ------------------------------------------------------------------ */
 
 /*
+ * A part's cursor, alone in its cache lines: the cursors of parts read
+ * by different threads at once are written item after item.
+ */
+struct cursor {
+	struct tp_list_cursor c;
+	char pad[128 - sizeof(struct tp_list_cursor)];
+};
+
+/*
  * Where results go.  A streaming run (no repository facts) prints each
  * tag as soon as it is linted, so that a long list needs no memory for
  * its results; with --git the set rules may still report on a tag, so
@@ -399,6 +519,12 @@ struct sink {
 	struct tp_lint_jw w;
 	/* standard input's list: the run may point into it (stable) */
 	struct tp_list *list;
+	/* a text list in parts: where each part is being read */
+	struct cursor *cursors;
+	size_t *starts;
+	/* kind k's line parts in scope s at k * TP_SCOPE_COUNT + s */
+	struct kline *klines;
+	size_t nklines;
 };
 
 static int
@@ -417,7 +543,7 @@ emit(struct sink *k, const struct tp_tagres *t)
 		if (tp_lint_json_tag(&k->w, t) < 0)
 			cli_oom();
 	} else {
-		text_tag(&k->b, k->cli, t);
+		text_tag(&k->b, k->cli, k->klines, k->run, t);
 	}
 	return k->b.len >= FLUSH_AT ? flush(k) : 0;
 }
@@ -470,21 +596,107 @@ add(struct sink *k, const struct tp_lint_input *in)
 	return cli_fail(k->cli, &err);
 }
 
+/*
+ * Input i, of chunk c: a part's next item (its cursor is used by one
+ * thread at a time), or the list's item i.
+ */
+static void
+list_input(void *payload, size_t c, size_t i, struct tp_lint_input *in)
+{
+	const struct sink *k = payload;
+	const struct tp_item *it;
+	struct tp_item item;
+
+	if (k->cursors != NULL) {
+		if (!tp_list_cursor_next(&k->cursors[c].c, &item))
+			abort(); /* the part counted its items */
+		it = &item;
+	} else {
+		it = &k->list->items[i];
+	}
+	in->text = it->text;
+	in->len = it->len;
+	in->stable = 1;
+	in->line = it->line;
+	in->problem = it->problem;
+}
+
+/* On a worker thread: only the chunk's buffer is written. */
 static int
-add_list(struct sink *k, const struct tp_list *list)
+list_tag(void *payload, const struct tp_tagres *t, struct tp_buf *out)
+{
+	const struct sink *k = payload;
+	struct tp_lint_jw j;
+
+	if (!k->json) {
+		text_tag(out, k->cli, k->klines, k->run, t);
+		return 0;
+	}
+	/* every tag of a streaming run is printed: its index counts them */
+	tp_lint_json_resume(&j, out, t->index);
+	if (tp_lint_json_tag(&j, t) < 0)
+		cli_oom();
+	return 0;
+}
+
+static int
+list_flush(void *payload, struct tp_buf *out)
+{
+	const struct sink *k = payload;
+
+	return cli_write_out(k->cli, out);
+}
+
+/*
+ * A streaming run lints a long list on several threads, each chunk's
+ * output written out in order; what the sink holds goes first.
+ */
+static int
+add_list(struct sink *k)
 {
 	struct tp_lint_input in = TP_LINT_INPUT_INIT;
-	size_t i;
+	const struct tp_list *l = k->list;
+	struct tp_lint_many m;
+	struct tp_error err;
+	size_t i, c;
 	int rc = 0;
 
-	for (i = 0; i < list->n && rc == 0; i++) {
-		in.text = list->items[i].text;
-		in.len = list->items[i].len;
-		in.stable = 1;
-		in.line = list->items[i].line;
-		in.problem = list->items[i].problem;
-		rc = add(k, &in);
+	memset(&m, 0, sizeof(m));
+	if (l->parts != NULL) {
+		/* a part is a chunk */
+		k->cursors = xmalloc(l->nparts * sizeof(*k->cursors));
+		k->starts = xmalloc((l->nparts + 1) * sizeof(*k->starts));
+		for (c = 0; c < l->nparts; c++) {
+			tp_list_cursor_init(&k->cursors[c].c, &l->parts[c]);
+			k->starts[c] = l->parts[c].first;
+		}
+		k->starts[l->nparts] = l->n;
+		m.starts = k->starts;
+		m.nchunks = l->nparts;
 	}
+	if (!k->stream) {
+		for (c = 0, i = 0; i < l->n && rc == 0; i++) {
+			while (m.starts != NULL && i == m.starts[c + 1])
+				c++;
+			list_input(k, c, i, &in);
+			rc = add(k, &in);
+		}
+		return rc;
+	}
+	rc = flush(k);
+	if (rc)
+		return rc;
+	m.n = l->n;
+	m.input = list_input;
+	m.tag = list_tag;
+	m.flush = list_flush;
+	m.payload = k;
+	tp_error_init(&err);
+	rc = tp_lint_add_many(k->run, &m, &err);
+	if (rc < 0)
+		return cli_fail(k->cli, &err);
+	if (k->json)
+		tp_lint_json_resume(&k->w, &k->b, tp_lint_count(k->run));
 	return rc;
 }
 
@@ -536,7 +748,8 @@ add_all(struct sink *k, const struct check_opts *o, const struct cli_strv *ops)
 		dashes += strcmp(ops->v[i], "-") == 0;
 	if (dashes > 0 || o->from_stdin || ops->n == 0) {
 		tp_error_init(&err);
-		if (tp_list_read_fd(&k->list, 0, "-", &err) < 0)
+		/* in parts: the threads that lint a part take it apart */
+		if (tp_list_read_fd_parts(&k->list, 0, "-", 0, &err) < 0)
 			return cli_fail(k->cli, &err);
 		if (k->list->partial)
 			cli_warn(k->cli,
@@ -545,7 +758,7 @@ add_all(struct sink *k, const struct check_opts *o, const struct cli_strv *ops)
 	}
 	for (i = 0; i < ops->n && rc == 0; i++) {
 		if (strcmp(ops->v[i], "-") == 0) {
-			rc = add_list(k, k->list);
+			rc = add_list(k);
 			stdin_done = 1;
 			continue;
 		}
@@ -556,7 +769,7 @@ add_all(struct sink *k, const struct check_opts *o, const struct cli_strv *ops)
 		rc = add(k, &in);
 	}
 	if (rc == 0 && k->list != NULL && !stdin_done)
-		rc = add_list(k, k->list);
+		rc = add_list(k);
 	return rc;
 }
 
@@ -639,6 +852,11 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	}
 	k.json = o.format != NULL && strcmp(o.format, "json") == 0;
 	k.stream = lo.stream;
+	k.nklines = policy->nkinds * TP_SCOPE_COUNT;
+	k.klines = xmalloc((k.nklines ? k.nklines : 1) * sizeof(*k.klines));
+	for (i = 0; i < k.nklines; i++)
+		kline_make(&k.klines[i], &policy->kinds[i / TP_SCOPE_COUNT],
+			   (enum tp_scope)(i % TP_SCOPE_COUNT));
 	if (k.json)
 		tp_lint_json_begin(&k.w, &k.b, 0);
 	rc = add_all(&k, &o, &ops);
@@ -655,6 +873,11 @@ done:
 	tp_buf_release(&k.b);
 	tp_lint_free(k.run);
 	tp_list_free(k.list);
+	free(k.cursors);
+	free(k.starts);
+	for (i = 0; i < k.nklines; i++)
+		kline_free(&k.klines[i]);
+	free(k.klines);
 	tp_policy_free(policy);
 	free(ops.v);
 	return rc < 0 ? EXIT_OK : rc;

@@ -2,9 +2,12 @@
  * lint.c: the lint engine: tag results, kind matching, field checks, the
  * rule hooks, suggestions, set rules and the JSON report.
  */
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lint.h"
 #include "date.h"
@@ -171,6 +174,16 @@ void
 tp_lint_fail(struct tp_lint *run, int code)
 {
 	fail(run, code);
+}
+
+/* The error a failed run gives from then on. */
+static int
+failed(const struct tp_lint *run, struct tp_error *err)
+{
+	if (run->error == TP_ENOMEM)
+		return tp_error_set(err, run->error, "out of memory");
+	return tp_error_set(err, run->error,
+			    "the lint run stopped after an error");
 }
 
 static void *
@@ -583,6 +596,33 @@ tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
 	link_setprob(run, s);
 }
 
+void
+tp_lint_report_set_texts(struct tp_lint *run, const struct tp_rule_conf *conf,
+			 enum tp_scope scope,
+			 const struct tp_keyed *const *tags,
+			 const char *const *texts, const size_t *lens,
+			 size_t ntags, const char *fmt, ...)
+{
+	struct tp_setprob *s;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	s = new_setprob(run, conf, scope, ntags, !run->opts.stream, fmt, ap);
+	va_end(ap);
+	if (s == NULL)
+		return;
+	if (ntags > 0) {
+		memcpy(s->texts, texts, ntags * sizeof(*texts));
+		memcpy(s->lens, lens, ntags * sizeof(*lens));
+	}
+	for (i = 0; s->tags != NULL && i < ntags; i++) {
+		s->tags[i] = tags[i]->t;
+		s->texts[i] = tags[i]->text;
+	}
+	link_setprob(run, s);
+}
+
 /* ------------------------------------------------------------------ */
 /* Accessors                                                           */
 /* ------------------------------------------------------------------ */
@@ -713,6 +753,31 @@ dup_key(const struct tp_lint *run, const struct tp_tagres *t)
 	return h ^ (h >> 31);
 }
 
+/*
+ * A {semver}'s version text is the field from its major to the end of
+ * its prerelease (or patch): kept as an offset into the text when short
+ * enough, so that a set rule can say the version without a rebuild.
+ */
+static void
+version_span(const struct tp_tagres *t, struct tp_keyed *k)
+{
+	const struct tp_version *v = &t->version;
+	size_t off, end;
+
+	k->voff = k->vlen = 0;
+	if (!t->kind->has_semver || v->str < t->text ||
+	    v->str > t->text + t->len)
+		return;
+	off = (size_t)(v->str - t->text) + v->major_off;
+	end = (size_t)(v->str - t->text) +
+	      (v->pre_len ? v->pre_off + v->pre_len
+			  : v->patch_off + v->patch_len);
+	if (off <= UCHAR_MAX && end > off && end - off <= UCHAR_MAX) {
+		k->voff = (unsigned char)off;
+		k->vlen = (unsigned char)(end - off);
+	}
+}
+
 static void
 add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 {
@@ -720,6 +785,10 @@ add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 	uint64_t *keys;
 	size_t a;
 
+	if (t->len > UINT32_MAX || t->index > UINT32_MAX) {
+		fail(run, TP_ENOMEM);
+		return;
+	}
 	if (run->nkeyed == run->akeyed) {
 		a = run->akeyed ? 2 * run->akeyed : 1024;
 		if (a > SIZE_MAX / sizeof(*k)) {
@@ -754,12 +823,13 @@ add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 		k->t = t;
 		k->text = t->text;
 	}
-	k->len = t->len;
-	k->index = t->index;
+	k->len = (uint32_t)t->len;
+	k->index = (uint32_t)t->index;
 	k->kind = t->kind;
 	k->line = t->line;
 	k->scope = (unsigned char)t->scope;
 	k->is_ref = (unsigned char)t->is_ref;
+	version_span(t, k);
 	run->nkeyed++;
 }
 
@@ -1932,9 +2002,10 @@ tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 				    "a streaming lint run takes no commits");
 	if (run->error == 0)
 		t = start_result(run, in);
-	if (run->error != 0 || t == NULL)
-		return tp_error_set(err, run->error ? run->error : TP_ENOMEM,
-				    "out of memory");
+	if (run->error != 0)
+		return failed(run, err);
+	if (t == NULL)
+		return tp_error_set(err, TP_ENOMEM, "out of memory");
 	t->len = in->len;
 	t->line = in->line;
 	t->index = run->n;
@@ -1994,10 +2065,421 @@ tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 	run->sum.failed += t->ok == 0;
 	run->sum.warnings += t->nwarnings;
 	if (run->error != 0)
-		return tp_error_set(err, run->error, "out of memory");
+		return failed(run, err);
 	if (out != NULL)
 		*out = t;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Many tags on several threads                                        */
+/* ------------------------------------------------------------------ */
+
+/* The one-thread path hands over its output at about this size. */
+#define MANY_FLUSH ((size_t)1 << 16)
+
+static const struct tp_lint_input input_init = TP_LINT_INPUT_INIT;
+
+enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
+
+/*
+ * A chunk on its way: a worker lints it and swaps its output buffer and
+ * keyed arrays in, then the calling thread hands the output over and
+ * appends the keyed tags to the run's.  Chunk c uses slot c % nslots, so
+ * that a worker is at most a few chunks ahead of the output.  What a
+ * worker writes tag after tag (its run, its buffer) is its own and made
+ * on its own thread, so that no two workers write to one cache line.
+ */
+struct slot {
+	size_t chunk;
+	int state; /* SLOT_*, under the mutex */
+	struct tp_buf out;
+	struct tp_keyed *keyed;
+	uint64_t *keys;
+	size_t nkeyed, akeyed;
+};
+
+struct many {
+	struct tp_lint *run;
+	const struct tp_lint_many *m;
+	size_t base; /* the index of the first tag */
+	size_t chunk, nchunks; /* chunk: when m->starts is NULL */
+	struct slot *slots;
+	size_t nslots;
+	pthread_mutex_t mu; /* guards what follows */
+	pthread_cond_t done; /* a slot is done, or stop */
+	pthread_cond_t freed; /* a slot is free, or stop */
+	size_t next; /* the next chunk to take */
+	int stop;
+	int rc; /* the first failure */
+	struct tp_error err; /* ... its message, when it is ours */
+};
+
+struct worker {
+	struct many *mm;
+	struct tp_lint *w; /* its own run: scratch, counts, keyed tags */
+	pthread_t tid;
+};
+
+/* Trades the contents of two buffers. */
+static void
+buf_swap(struct tp_buf *a, struct tp_buf *b)
+{
+	struct tp_buf t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Under the mutex: the first failure stops everyone. */
+static void
+many_stop(struct many *mm, int rc, const struct tp_error *err)
+{
+	if (!mm->stop) {
+		mm->stop = 1;
+		mm->rc = rc;
+		if (err != NULL)
+			mm->err = *err;
+	}
+	pthread_cond_broadcast(&mm->done);
+	pthread_cond_broadcast(&mm->freed);
+}
+
+/* The tags of chunk c: from *i up to *end. */
+static void
+chunk_range(const struct tp_lint_many *m, size_t chunk, size_t c, size_t *i,
+	    size_t *end)
+{
+	if (m->starts != NULL) {
+		*i = m->starts[c];
+		*end = m->starts[c + 1];
+		return;
+	}
+	*i = c * chunk;
+	*end = m->n - *i < chunk ? m->n : *i + chunk;
+}
+
+/* Lints the slot's chunk into `out` (empty), then swaps it in. */
+static int
+many_chunk(struct many *mm, struct tp_lint *w, struct slot *s,
+	   struct tp_buf *out, struct tp_error *err)
+{
+	const struct tp_lint_many *m = mm->m;
+	const struct tp_tagres *t;
+	struct tp_lint_input in;
+	struct tp_keyed *keyed = s->keyed;
+	uint64_t *keys = s->keys;
+	size_t i, end, akeyed = s->akeyed;
+	int rc;
+
+	chunk_range(m, mm->chunk, s->chunk, &i, &end);
+	/* the indices the tags have in the one-thread run */
+	w->n = mm->base + i;
+	for (; i < end; i++) {
+		in = input_init;
+		m->input(m->payload, s->chunk, i, &in);
+		rc = tp_lint_add(w, &in, &t, err);
+		if (rc == 0)
+			rc = m->tag(m->payload, t, out);
+		if (rc != 0)
+			return rc;
+	}
+	/* the slot's buffer was emptied when it was handed over */
+	buf_swap(&s->out, out);
+	s->keyed = w->keyed;
+	s->keys = w->keys;
+	s->nkeyed = w->nkeyed;
+	s->akeyed = w->akeyed;
+	w->keyed = keyed;
+	w->keys = keys;
+	w->akeyed = akeyed;
+	w->nkeyed = 0;
+	return 0;
+}
+
+static void *
+many_work(void *arg)
+{
+	struct worker *wk = arg;
+	struct many *mm = wk->mm;
+	struct tp_buf out = TP_BUF_INIT;
+	struct tp_error err;
+	struct slot *s;
+	int rc;
+
+	/* the same policy, options and clock: the same verdicts */
+	tp_error_init(&err);
+	rc = tp_lint_new(&wk->w, mm->run->p, &mm->run->opts, &err);
+	if (rc == 0)
+		wk->w->now = mm->run->now;
+	pthread_mutex_lock(&mm->mu);
+	if (rc < 0)
+		many_stop(mm, rc, &err);
+	for (;;) {
+		while (!mm->stop && mm->next < mm->nchunks &&
+		       mm->slots[mm->next % mm->nslots].state != SLOT_FREE)
+			pthread_cond_wait(&mm->freed, &mm->mu);
+		if (mm->stop || mm->next >= mm->nchunks)
+			break;
+		s = &mm->slots[mm->next % mm->nslots];
+		s->chunk = mm->next++;
+		s->state = SLOT_BUSY;
+		pthread_mutex_unlock(&mm->mu);
+		tp_error_init(&err);
+		rc = many_chunk(mm, wk->w, s, &out, &err);
+		pthread_mutex_lock(&mm->mu);
+		if (rc != 0) {
+			many_stop(mm, rc, &err);
+			break;
+		}
+		s->state = SLOT_DONE;
+		pthread_cond_signal(&mm->done);
+	}
+	pthread_mutex_unlock(&mm->mu);
+	tp_buf_release(&out);
+	return NULL;
+}
+
+/* Appends the slot's keyed tags to the run's; 0 or TP_ENOMEM. */
+static int
+many_merge(struct tp_lint *run, struct slot *s)
+{
+	struct tp_keyed *k;
+	uint64_t *keys;
+	size_t need = run->nkeyed + s->nkeyed, a;
+
+	if (need > run->akeyed) {
+		a = run->akeyed ? 2 * run->akeyed : 1024;
+		if (a < need)
+			a = need;
+		if (a > SIZE_MAX / sizeof(*k))
+			return TP_ENOMEM;
+		k = realloc(run->keyed, a * sizeof(*k));
+		if (k == NULL)
+			return TP_ENOMEM;
+		run->keyed = k;
+		keys = realloc(run->keys, a * sizeof(*keys));
+		if (keys == NULL)
+			return TP_ENOMEM;
+		run->keys = keys;
+		run->akeyed = a;
+	}
+	if (s->nkeyed > 0) {
+		memcpy(run->keyed + run->nkeyed, s->keyed,
+		       s->nkeyed * sizeof(*s->keyed));
+		memcpy(run->keys + run->nkeyed, s->keys,
+		       s->nkeyed * sizeof(*s->keys));
+	}
+	run->nkeyed = need;
+	s->nkeyed = 0;
+	return 0;
+}
+
+/* On the calling thread: the chunks' output in order, as they are done. */
+static int
+many_output(struct many *mm)
+{
+	const struct tp_lint_many *m = mm->m;
+	struct tp_error err;
+	struct slot *s;
+	size_t c;
+	int rc = 0, stop;
+
+	for (c = 0; c < mm->nchunks; c++) {
+		s = &mm->slots[c % mm->nslots];
+		pthread_mutex_lock(&mm->mu);
+		while (!mm->stop && (s->state != SLOT_DONE || s->chunk != c))
+			pthread_cond_wait(&mm->done, &mm->mu);
+		stop = mm->stop;
+		pthread_mutex_unlock(&mm->mu);
+		if (stop)
+			break;
+		tp_error_init(&err);
+		rc = m->flush(m->payload, &s->out);
+		tp_buf_clear(&s->out);
+		if (rc == 0 && many_merge(mm->run, s) < 0)
+			rc = tp_error_set(&err, TP_ENOMEM, "out of memory");
+		pthread_mutex_lock(&mm->mu);
+		if (rc != 0) {
+			many_stop(mm, rc, rc < 0 ? &err : NULL);
+		} else {
+			s->state = SLOT_FREE;
+			pthread_cond_broadcast(&mm->freed);
+		}
+		pthread_mutex_unlock(&mm->mu);
+		if (rc != 0)
+			break;
+	}
+	pthread_mutex_lock(&mm->mu);
+	rc = mm->stop ? mm->rc : 0;
+	pthread_mutex_unlock(&mm->mu);
+	return rc;
+}
+
+/* What a worker's run leaves to the run: counts, copied texts. */
+static void
+many_absorb(struct tp_lint *run, struct tp_lint *w)
+{
+	struct arena_block *b;
+
+	run->sum.checked += w->sum.checked;
+	run->sum.passed += w->sum.passed;
+	run->sum.failed += w->sum.failed;
+	run->sum.warnings += w->sum.warnings;
+	run->nfacts += w->nfacts;
+	/* keyed tags may point into its arena */
+	for (b = w->arena.head; b != NULL && b->next != NULL; b = b->next)
+		;
+	if (b != NULL) {
+		b->next = run->arena.head;
+		run->arena.head = w->arena.head;
+		w->arena.head = NULL;
+	}
+}
+
+static int
+many_one(struct tp_lint *run, const struct tp_lint_many *m, size_t chunk,
+	 size_t nchunks, struct tp_error *err)
+{
+	struct tp_buf out = TP_BUF_INIT;
+	const struct tp_tagres *t;
+	struct tp_lint_input in;
+	size_t c, i, end;
+	int rc = 0;
+
+	for (c = 0; c < nchunks && rc == 0; c++) {
+		chunk_range(m, chunk, c, &i, &end);
+		for (; i < end && rc == 0; i++) {
+			in = input_init;
+			m->input(m->payload, c, i, &in);
+			rc = tp_lint_add(run, &in, &t, err);
+			if (rc == 0)
+				rc = m->tag(m->payload, t, &out);
+			if (rc == 0 && out.len >= MANY_FLUSH) {
+				rc = m->flush(m->payload, &out);
+				tp_buf_clear(&out);
+			}
+		}
+	}
+	if (rc == 0)
+		rc = m->flush(m->payload, &out);
+	tp_buf_release(&out);
+	return rc;
+}
+
+static unsigned
+many_threads(const struct tp_lint *run, const struct tp_lint_many *m,
+	     size_t nchunks)
+{
+	long cpus;
+	unsigned n = m->threads;
+
+	if (!run->opts.stream)
+		return 1;
+	if (n == 0) {
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		n = m->n < TP_LINT_MANY_MIN || cpus < 1 ? 1
+		    : cpus > TP_LINT_THREADS_MAX	? TP_LINT_THREADS_MAX
+							: (unsigned)cpus;
+	}
+	if (n > TP_LINT_THREADS_MAX)
+		n = TP_LINT_THREADS_MAX;
+	return nchunks < n ? (unsigned)nchunks : n;
+}
+
+/*
+ * Starts the workers (each makes its run); how many started, maybe none
+ * (then the calling thread does the work).
+ */
+static unsigned
+many_start(struct many *mm, struct worker *wk, unsigned nt)
+{
+	unsigned k;
+
+	for (k = 0; k < nt; k++) {
+		wk[k].mm = mm;
+		wk[k].w = NULL;
+		if (pthread_create(&wk[k].tid, NULL, many_work, &wk[k]) != 0)
+			break;
+	}
+	return k;
+}
+
+int
+tp_lint_add_many(struct tp_lint *run, const struct tp_lint_many *m,
+		 struct tp_error *err)
+{
+	struct worker wk[TP_LINT_THREADS_MAX];
+	struct slot *slots = NULL;
+	struct many mm;
+	size_t chunk = m->chunk ? m->chunk : TP_LINT_CHUNK, i, nslots = 0;
+	size_t nchunks = m->starts != NULL ? m->nchunks
+					   : m->n / chunk + (m->n % chunk != 0);
+	unsigned nt = many_threads(run, m, nchunks), started = 0, k;
+	int rc = 0, sync = 0;
+
+	if (run->error != 0)
+		return failed(run, err);
+	memset(&mm, 0, sizeof(mm));
+	tp_error_init(&mm.err);
+	if (nt > 1) {
+		nslots = 2 * (size_t)nt;
+		slots = calloc(nslots, sizeof(*slots));
+		if (slots == NULL) {
+			rc = tp_error_set(err, TP_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < nslots; i++)
+			tp_buf_init(&slots[i].out, TP_BUF_MAX_DEFAULT);
+		mm.run = run;
+		mm.m = m;
+		mm.base = run->n;
+		mm.chunk = chunk;
+		mm.nchunks = nchunks;
+		mm.slots = slots;
+		mm.nslots = nslots;
+		/* sync: how many of the three were made */
+		if (pthread_mutex_init(&mm.mu, NULL) == 0)
+			sync = 1;
+		if (sync == 1 && pthread_cond_init(&mm.done, NULL) == 0)
+			sync = 2;
+		if (sync == 2 && pthread_cond_init(&mm.freed, NULL) == 0)
+			sync = 3;
+		if (sync == 3)
+			started = many_start(&mm, wk, nt);
+	}
+	if (started == 0) {
+		/* one thread, or none could start: everything here */
+		rc = many_one(run, m, chunk, nchunks, err);
+		goto done;
+	}
+	rc = many_output(&mm);
+	for (k = 0; k < started; k++)
+		pthread_join(wk[k].tid, NULL);
+	if (rc < 0 && err != NULL && err->code == 0)
+		*err = mm.err;
+	for (k = 0; k < started; k++) {
+		if (wk[k].w != NULL)
+			many_absorb(run, wk[k].w);
+		tp_lint_free(wk[k].w);
+	}
+	run->n = mm.base + m->n;
+done:
+	if (sync > 2)
+		pthread_cond_destroy(&mm.freed);
+	if (sync > 1)
+		pthread_cond_destroy(&mm.done);
+	if (sync > 0)
+		pthread_mutex_destroy(&mm.mu);
+	for (i = 0; i < nslots; i++) {
+		tp_buf_release(&slots[i].out);
+		free(slots[i].keyed);
+		free(slots[i].keys);
+	}
+	free(slots);
+	if (rc != 0)
+		fail(run, rc < 0 ? rc : TP_ERROR);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2090,6 +2572,28 @@ tp_lint_keyed_version(struct tp_lint *run, const struct tp_keyed *k,
 		return rc;
 	}
 	*out = t.version;
+	return 0;
+}
+
+int
+tp_lint_keyed_version_text(struct tp_buf *out, struct tp_lint *run,
+			   const struct tp_keyed *k)
+{
+	struct tp_version v;
+
+	if (k->vlen > 0) {
+		if (tp_buf_put(out, k->text + k->voff, k->vlen) < 0) {
+			fail(run, TP_ENOMEM);
+			return TP_ENOMEM;
+		}
+		return 0;
+	}
+	if (tp_lint_keyed_version(run, k, &v) < 0)
+		return run->error;
+	if (tp_lint_version_parts(out, &v) < 0) {
+		fail(run, TP_ENOMEM);
+		return TP_ENOMEM;
+	}
 	return 0;
 }
 
@@ -2403,7 +2907,7 @@ tp_lint_finish(struct tp_lint *run, struct tp_error *err)
 				p->rules[i].desc->check_set(run, &p->rules[i]);
 	}
 	if (run->error != 0)
-		return tp_error_set(err, run->error, "out of memory");
+		return failed(run, err);
 	run->sum.set_errors = run->sum.set_warnings = 0;
 	for (s = run->set; s != NULL; s = s->next) {
 		if (s->level == TP_LEVEL_ERROR)
@@ -2658,6 +3162,16 @@ json_tag_compact(struct tp_lint_jw *j, const struct tp_tagres *t)
 		JPUTL(j, "}");
 	}
 	JPUTL(j, "]}");
+}
+
+void
+tp_lint_json_resume(struct tp_lint_jw *j, struct tp_buf *out, size_t ntags)
+{
+	/* the writer `w` serves pretty output only: left alone */
+	j->out = out;
+	j->pretty = 0;
+	j->ntags = ntags;
+	j->error = 0;
 }
 
 void

@@ -45,6 +45,12 @@
  * (struct tp_keyed) and the text (the caller's, when the input says it is
  * stable, else a copy), no per-tag allocation; the set rules rebuild the
  * details of the few tags they look at closely.
+ *
+ * A streaming run may lint a long list on several threads
+ * (tp_lint_add_many()): each thread lints runs of consecutive tags with a
+ * run of its own (the policy is shared: it is never written), and the
+ * calling thread puts their output and keyed tags back in input order.
+ * Nothing else in a run may be used by two threads at once.
  */
 #ifndef TP_LINT_H
 #define TP_LINT_H
@@ -212,6 +218,78 @@ void tp_lint_free(struct tp_lint *run);
 int tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 		const struct tp_tagres **out, struct tp_error *err);
 
+/* The most threads tp_lint_add_many() uses. */
+#define TP_LINT_THREADS_MAX 4
+/* With threads left to it, fewer tags than this are linted on one. */
+#define TP_LINT_MANY_MIN 4096
+/* Tags a chunk, unless tp_lint_many.chunk says otherwise. */
+#define TP_LINT_CHUNK 4096
+
+/*
+ * Many tags for tp_lint_add_many(): where they come from and where their
+ * results go.  A callback returns 0 to go on; any other value stops the
+ * run and tp_lint_add_many() returns it as it is (`err` untouched), so a
+ * caller may pass its own (positive) status through.
+ */
+struct tp_lint_many {
+	size_t n; /* tags */
+	/*
+	 * 0: the online processors, at most TP_LINT_THREADS_MAX, and one
+	 * for fewer than TP_LINT_MANY_MIN tags; else that many (at most
+	 * TP_LINT_THREADS_MAX), whatever `n`
+	 */
+	unsigned threads;
+	/*
+	 * The chunks, runs of consecutive tags: with `starts` NULL, `chunk`
+	 * tags each (0: TP_LINT_CHUNK); else the caller's: chunk c holds
+	 * tags starts[c] to starts[c + 1] - 1, for c < nchunks (starts[0]
+	 * is 0, starts[nchunks] is n).
+	 */
+	size_t chunk;
+	const size_t *starts;
+	size_t nchunks;
+	/*
+	 * Fills `in` (set to TP_LINT_INPUT_INIT) with input i, which is in
+	 * chunk c; called once for each i.  A chunk's inputs are asked for
+	 * in order and on one thread, while other threads ask for those of
+	 * other chunks.
+	 */
+	void (*input)(void *payload, size_t c, size_t i,
+		      struct tp_lint_input *in);
+	/*
+	 * Writes the result of one tag to `out`, the buffer of its chunk;
+	 * called on the thread that linted it, while other threads lint
+	 * other chunks (so it must not touch shared state); the result is
+	 * valid only during the call.
+	 */
+	int (*tag)(void *payload, const struct tp_tagres *t,
+		   struct tp_buf *out);
+	/*
+	 * Hands over a chunk's output (it may be empty), on the calling
+	 * thread, in input order; `out` is emptied after the call.
+	 */
+	int (*flush)(void *payload, struct tp_buf *out);
+	void *payload;
+};
+
+/*
+ * Adds and lints m->n tags, as n calls of tp_lint_add() would: in a
+ * streaming run the tags are cut into chunks of consecutive tags, linted
+ * on up to m->threads threads, each with its own scratch (match data,
+ * result, arena) and the policy shared; each result goes to m->tag on its
+ * thread, and the chunks' output to m->flush in input order, on the
+ * calling thread.  Indices, keyed tags and counts are those of the
+ * one-thread run, so the set rules (tp_lint_finish) see the same list.
+ * With one thread, and always in a run that keeps results, everything
+ * runs on the calling thread, flushing about every 64 KiB.
+ *
+ * Returns 0; the errors of tp_lint_add() (the run is then unusable but
+ * can be freed); or a callback's value.  When threads cannot be started
+ * it uses fewer, down to the calling thread alone.
+ */
+int tp_lint_add_many(struct tp_lint *run, const struct tp_lint_many *m,
+		     struct tp_error *err);
+
 /*
  * Runs the set rules (their check_set hooks, registry order) once over
  * every tag added, and counts.  Call it once, after the last add.
@@ -264,6 +342,13 @@ struct tp_lint_jw {
 };
 
 void tp_lint_json_begin(struct tp_lint_jw *j, struct tp_buf *out, int pretty);
+/*
+ * A compact writer that goes on with a document on `out` after `ntags`
+ * tag objects written by other writers (on other threads, say): its tag
+ * objects and end are what the first writer would have written there.
+ */
+void
+tp_lint_json_resume(struct tp_lint_jw *j, struct tp_buf *out, size_t ntags);
 int tp_lint_json_tag(struct tp_lint_jw *j, const struct tp_tagres *t);
 int tp_lint_json_end(struct tp_lint_jw *j, const struct tp_lint *run);
 
@@ -304,6 +389,20 @@ tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
 			 enum tp_scope scope,
 			 const struct tp_keyed *const *tags, size_t ntags,
 			 const char *fmt, ...) TP_PRINTF(6, 7);
+
+/*
+ * The same with each tag's text at hand: texts[i] holds the same lens[i]
+ * bytes as tags[i]->text (maybe another copy of them, which must live as
+ * long as the run).  A streaming run lists them as given and reads
+ * nothing through `tags`; a run that keeps results lists each result's
+ * own text, as tp_lint_report_set_keyed() does.
+ */
+void
+tp_lint_report_set_texts(struct tp_lint *run, const struct tp_rule_conf *conf,
+			 enum tp_scope scope,
+			 const struct tp_keyed *const *tags,
+			 const char *const *texts, const size_t *lens,
+			 size_t ntags, const char *fmt, ...) TP_PRINTF(8, 9);
 
 /* The level `conf` has for tags of `scope` (ALWAYS_ON rules: error). */
 enum tp_level
@@ -361,12 +460,23 @@ int tp_lint_version_parts(struct tp_buf *out, const struct tp_version *v);
 struct tp_keyed {
 	struct tp_tagres *t;
 	const char *text; /* the input, NUL-terminated (tp_tagres.text) */
-	size_t len;
-	size_t index; /* tp_tagres.index */
 	const struct tp_kind *kind;
+	/*
+	 * 32 bits, so that a record takes 40 bytes: a run keys up to 2^32
+	 * tags of up to 4 GiB each (tp_lint_add() fails beyond)
+	 */
+	uint32_t len;
+	uint32_t index; /* tp_tagres.index */
 	unsigned line;
 	unsigned char scope; /* enum tp_scope */
 	unsigned char is_ref;
+	/*
+	 * Its version as tp_lint_version_parts() writes it is text[voff]
+	 * up to text[voff + vlen - 1] (a {semver} field's MAJOR.MINOR.PATCH
+	 * and prerelease), or vlen is 0 (then see tp_lint_keyed_version)
+	 */
+	unsigned char voff;
+	unsigned char vlen;
 };
 
 /*
@@ -403,6 +513,14 @@ tp_lint_keyed_tag(struct tp_lint *run, const struct tp_keyed *k);
  */
 int tp_lint_keyed_version(struct tp_lint *run, const struct tp_keyed *k,
 			  struct tp_version *out);
+
+/*
+ * Appends the version of keyed tag `k` as tp_lint_version_parts() writes
+ * it: taken from the text when it is one span of it (voff, vlen), else
+ * from tp_lint_keyed_version().  0, or TP_ENOMEM (recorded as there).
+ */
+int tp_lint_keyed_version_text(struct tp_buf *out, struct tp_lint *run,
+			       const struct tp_keyed *k);
 
 /* 1 when the field type is part of a version ({semver} and its parts). */
 int tp_field_is_version(enum tp_field_type t);

@@ -3,11 +3,15 @@
  *
  * Speed matters (`check -` over a million lines): the input is read into
  * one buffer, lines are found with memchr, trimmed and NUL-terminated in
- * place, and the items point into that buffer; the only allocation that
- * repeats is the doubling of the item array.
+ * place, and the items point into that buffer.  A text is cut into parts
+ * whose items are counted first, eight bytes at a time when there is
+ * nothing to trim or skip (on several threads for a long text); then the
+ * item array is made at its size, or the caller takes the parts apart
+ * itself (tp_list_read_fd_parts()).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,7 @@ is_space(unsigned char c)
 
 #define ONES ((uint64_t)0x0101010101010101)
 #define HIGHS ((uint64_t)0x8080808080808080)
+#define PAIRS ((uint64_t)0x00ff00ff00ff00ff)
 
 /* Most items are short ASCII: look at eight bytes at a time. */
 static const char *
@@ -79,24 +84,37 @@ list_push(struct tp_list *l, size_t *cap, const char *text, size_t len,
 	return 0;
 }
 
-/* `buf` has room for len + 1 bytes. */
-static int
-list_lines(struct tp_list *l, char *buf, size_t len, struct tp_error *err)
-{
-	char *p = buf, *end = buf + len, *nl, *b, *e;
-	unsigned line = 0;
-	size_t cap = 0;
+/*
+ * A text list is cut into parts of whole lines; each part's lines and
+ * items are counted (on several threads when the text is long), and the
+ * items are then made part by part, into the item array or by a caller's
+ * cursor (tp_list_read_fd_parts()).
+ */
+#define PAR_MIN ((size_t)1 << 20)
+#define THREADS_MAX 4
 
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end) {
-		line++;
-		nl = memchr(p, '\n', (size_t)(end - p));
+void
+tp_list_cursor_init(struct tp_list_cursor *c, const struct tp_list_part *pt)
+{
+	c->p = pt->b;
+	c->end = pt->e;
+	c->line = pt->line;
+	c->plain = pt->plain;
+}
+
+int
+tp_list_cursor_next(struct tp_list_cursor *c, struct tp_item *out)
+{
+	char *nl, *b, *e;
+
+	while (c->p < c->end) {
+		c->line++;
+		nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
 		if (nl == NULL)
-			nl = end;
-		b = p;
+			nl = c->end;
+		b = c->p;
 		e = nl;
-		p = nl + 1;
+		c->p = nl + 1;
 		while (b < e && is_space((unsigned char)*b))
 			b++;
 		while (e > b && is_space((unsigned char)e[-1]))
@@ -104,9 +122,230 @@ list_lines(struct tp_list *l, char *buf, size_t len, struct tp_error *err)
 		if (b == e || *b == '#')
 			continue;
 		*e = '\0';
-		if (list_push(l, &cap, b, (size_t)(e - b), line, err) < 0)
-			return TP_ENOMEM;
+		out->text = b;
+		out->len = (size_t)(e - b);
+		out->line = c->line;
+		out->problem = c->plain ? NULL : item_problem(b, out->len);
+		return 1;
 	}
+	return 0;
+}
+
+/* The bytes of the word that are `c` (high bit of each), exactly. */
+static uint64_t
+bytes_eq(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* The bytes of the word below `c` (c <= 0x80), exactly. */
+static uint64_t
+bytes_below(uint64_t w, unsigned char c)
+{
+	return ~(((w & ~HIGHS) + ONES * (unsigned char)(0x80 - c)) | w) & HIGHS;
+}
+
+/*
+ * Counts a part's lines and items.  Most lists have nothing to trim and
+ * nothing to skip, which eight bytes at a time tell: no byte below '$'
+ * but the newlines (white space, '#', NUL and other controls are below
+ * it) and no empty line (a newline after a newline, or at the start).
+ * Then every line is an item, and a part without bytes above 0x7F has no
+ * item with a problem.  Else the lines are read as the cursor reads them.
+ */
+static void
+part_count(struct tp_list_part *pt)
+{
+	const unsigned char *s = (const unsigned char *)pt->b;
+	size_t n = (size_t)(pt->e - pt->b), i = 0, k, nls = 0;
+	uint64_t w, w2, z, acc, odd = n > 0 && s[0] == '\n', high = 0;
+	const char *p, *nl, *b, *e;
+
+	while (!odd && i + 9 <= n) {
+		acc = 0;
+		for (k = 0; k < 255 && i + 9 <= n; k++, i += 8) {
+			memcpy(&w, s + i, 8);
+			memcpy(&w2, s + i + 1, 8);
+			z = bytes_eq(w, '\n');
+			odd |= (bytes_below(w, '$') & ~z) |
+			       (z & bytes_eq(w2, '\n'));
+			high |= w;
+			acc += z >> 7;
+		}
+		/* the bytewise counts (at most 255 each), summed pairwise */
+		acc = (acc & PAIRS) + ((acc >> 8) & PAIRS);
+		nls += (size_t)((acc * UINT64_C(0x0001000100010001)) >> 48);
+	}
+	for (; !odd && i < n; i++) {
+		if (s[i] == '\n') {
+			nls++;
+			odd = i + 1 < n && s[i + 1] == '\n';
+		} else {
+			odd = s[i] < '$';
+		}
+		high |= s[i];
+	}
+	if (!odd) {
+		pt->lines = nls + (n > 0 && s[n - 1] != '\n');
+		pt->n = pt->lines;
+		pt->plain = !(high & HIGHS);
+		return;
+	}
+	/* else line by line as the cursor reads them, writing nothing */
+	pt->plain = 0;
+	pt->n = pt->lines = 0;
+	for (p = pt->b; p < pt->e; p = nl + 1) {
+		pt->lines++;
+		nl = memchr(p, '\n', (size_t)(pt->e - p));
+		if (nl == NULL)
+			nl = pt->e;
+		b = p;
+		e = nl;
+		while (b < e && is_space((unsigned char)*b))
+			b++;
+		while (e > b && is_space((unsigned char)e[-1]))
+			e--;
+		pt->n += b != e && *b != '#';
+	}
+}
+
+/* Some of the parts, for a thread. */
+struct span {
+	struct tp_list_part *pt;
+	size_t n;
+	struct tp_item *items; /* the list's, to fill */
+	pthread_t tid;
+};
+
+static void *
+span_count(void *arg)
+{
+	struct span *sp = arg;
+	size_t i;
+
+	for (i = 0; i < sp->n; i++)
+		part_count(&sp->pt[i]);
+	return NULL;
+}
+
+static void *
+span_fill(void *arg)
+{
+	struct span *sp = arg;
+	struct tp_list_cursor c;
+	struct tp_item *it;
+	size_t i;
+
+	for (i = 0; i < sp->n; i++) {
+		tp_list_cursor_init(&c, &sp->pt[i]);
+		it = sp->items + sp->pt[i].first;
+		while (tp_list_cursor_next(&c, it))
+			it++;
+	}
+	return NULL;
+}
+
+/*
+ * Runs `fn` over the parts in up to THREADS_MAX spans, the first on this
+ * thread; a span whose thread cannot start is done here too.
+ */
+static void
+spans_run(struct tp_list_part *pt, size_t np, size_t nt, struct tp_item *items,
+	  void *(*fn)(void *))
+{
+	struct span sp[THREADS_MAX];
+	size_t t;
+	int started[THREADS_MAX] = { 0 };
+
+	for (t = 0; t < nt; t++) {
+		sp[t].pt = pt + np / nt * t;
+		sp[t].n = t + 1 == nt ? np - np / nt * t : np / nt;
+		sp[t].items = items;
+	}
+	for (t = 1; t < nt; t++)
+		started[t] = pthread_create(&sp[t].tid, NULL, fn, &sp[t]) == 0;
+	fn(&sp[0]);
+	for (t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(sp[t].tid, NULL);
+		else
+			fn(&sp[t]);
+	}
+}
+
+static size_t
+threads_for(size_t len, size_t np)
+{
+	long cpus;
+	size_t n;
+
+	if (len < PAR_MIN)
+		return 1;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	n = cpus < 1 ? 1 : cpus > THREADS_MAX ? THREADS_MAX : (size_t)cpus;
+	return n < np ? n : np;
+}
+
+/*
+ * The text s[0..len) (with room for one byte more) into parts of about
+ * `part` bytes, counted; with `items` the items are made too and the
+ * parts dropped.  The item array is sized from the count, so it never
+ * grows.
+ */
+static int
+list_lines(struct tp_list *l, char *buf, size_t len, size_t part, int items,
+	   struct tp_error *err)
+{
+	struct tp_list_part *pt;
+	char *p = buf, *end = buf + len, *cut, *nl;
+	size_t np, i, nt, first = 0, lines = 0;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	if (p == end)
+		return 0;
+	if (part == 0)
+		part = TP_LIST_PART;
+	np = (size_t)(end - p) / part + 1;
+	pt = calloc(np, sizeof(*pt));
+	if (pt == NULL)
+		return tp_error_set(err, TP_ENOMEM, "out of memory");
+	l->parts = pt;
+	/* cut after the newline that ends the line a cut falls in */
+	for (i = 0; i < np && p < end; i++) {
+		pt[i].b = p;
+		cut = (size_t)(end - p) > part ? p + part : end;
+		if (cut < end && cut[-1] != '\n') {
+			nl = memchr(cut, '\n', (size_t)(end - cut));
+			cut = nl != NULL ? nl + 1 : end;
+		}
+		pt[i].e = p = cut;
+	}
+	np = l->nparts = i;
+	nt = threads_for(len, np);
+	spans_run(pt, np, nt, NULL, span_count);
+	for (i = 0; i < np; i++) {
+		pt[i].first = first;
+		pt[i].line = (unsigned)lines;
+		first += pt[i].n;
+		lines += pt[i].lines;
+	}
+	l->n = first;
+	if (!items)
+		return 0;
+	if (first > 0) {
+		if (first > SIZE_MAX / sizeof(*l->items))
+			return tp_error_set(err, TP_ENOMEM, "out of memory");
+		l->items = malloc(first * sizeof(*l->items));
+		if (l->items == NULL)
+			return tp_error_set(err, TP_ENOMEM, "out of memory");
+		spans_run(pt, np, nt, l->items, span_fill);
+	}
+	free(l->parts);
+	l->parts = NULL;
+	l->nparts = 0;
 	return 0;
 }
 
@@ -226,9 +465,13 @@ list_json(struct tp_list *l, size_t off, size_t len, struct tp_error *err)
 	return 0;
 }
 
-/* Builds the list from l->data (`len` bytes plus room for one more). */
+/*
+ * Builds the list from l->data (`len` bytes plus room for one more); a
+ * text in parts of `part` bytes when `parts`, else in items.
+ */
 static int
-list_build(struct tp_list *l, size_t len, struct tp_error *err)
+list_build(struct tp_list *l, size_t len, int parts, size_t part,
+	   struct tp_error *err)
 {
 	size_t i = 0, bom = 0;
 
@@ -240,7 +483,7 @@ list_build(struct tp_list *l, size_t len, struct tp_error *err)
 		i++;
 	if (i < len && l->data[i] == '{')
 		return list_json(l, bom, len, err);
-	return list_lines(l, l->data, len, err);
+	return list_lines(l, l->data, len, part, !parts, err);
 }
 
 void
@@ -249,6 +492,7 @@ tp_list_free(struct tp_list *list)
 	if (list == NULL)
 		return;
 	free(list->items);
+	free(list->parts);
 	free(list->data);
 	tp_json_free(list->doc);
 	free(list);
@@ -270,7 +514,7 @@ tp_list_parse(struct tp_list **out, const char *data, size_t len,
 	}
 	if (len)
 		memcpy(l->data, data, len);
-	rc = list_build(l, len, err);
+	rc = list_build(l, len, 0, 0, err);
 	if (rc < 0) {
 		tp_list_free(l);
 		return rc;
@@ -302,9 +546,9 @@ size_text(char *buf, size_t size, size_t n)
 		snprintf(buf, size, "%zu bytes", n);
 }
 
-int
-tp_list_read_fd_max(struct tp_list **out, int fd, const char *name, size_t max,
-		    struct tp_error *err)
+static int
+read_fd(struct tp_list **out, int fd, const char *name, size_t max, int parts,
+	size_t part, struct tp_error *err)
 {
 	struct tp_list *l = NULL;
 	struct tp_error perr;
@@ -371,7 +615,7 @@ tp_list_read_fd_max(struct tp_list **out, int fd, const char *name, size_t max,
 	l->data = buf;
 	buf = NULL;
 	tp_error_init(&perr);
-	rc = list_build(l, len, &perr);
+	rc = list_build(l, len, parts, part, &perr);
 	if (rc < 0) {
 		if (name)
 			tp_error_set(err, rc, "%s: %s", subj, perr.msg);
@@ -388,10 +632,24 @@ done:
 }
 
 int
+tp_list_read_fd_max(struct tp_list **out, int fd, const char *name, size_t max,
+		    struct tp_error *err)
+{
+	return read_fd(out, fd, name, max, 0, 0, err);
+}
+
+int
 tp_list_read_fd(struct tp_list **out, int fd, const char *name,
 		struct tp_error *err)
 {
-	return tp_list_read_fd_max(out, fd, name, 0, err);
+	return read_fd(out, fd, name, 0, 0, 0, err);
+}
+
+int
+tp_list_read_fd_parts(struct tp_list **out, int fd, const char *name,
+		      size_t part_bytes, struct tp_error *err)
+{
+	return read_fd(out, fd, name, 0, 1, part_bytes, err);
 }
 
 int

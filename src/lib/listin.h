@@ -45,7 +45,24 @@ struct tp_item {
  * repository) gives no items.  "tags"/"Tags" wins over "results"; other
  * members are ignored.
  */
+/*
+ * Consecutive lines of a text list whose items are counted but not made
+ * (tp_list_read_fd_parts()): a cursor makes them one at a time, so that
+ * the parts of a list can be taken apart on several threads at once and
+ * no item array is needed.
+ */
+struct tp_list_part {
+	size_t first; /* the list index of its first item */
+	size_t n; /* its items */
+	/* private */
+	char *b, *e; /* its lines, each with its newline but the last */
+	size_t lines;
+	unsigned line; /* the line before its first */
+	int plain; /* ASCII without NUL bytes: no item has a problem */
+};
+
 struct tp_list {
+	/* NULL when the list has parts instead (see `parts`) */
 	struct tp_item *items;
 	size_t n;
 	/* JSON only: "name" or "Repository" when present, else NULL */
@@ -57,10 +74,35 @@ struct tp_list {
 	 * URL): the items are then only the first page
 	 */
 	int partial;
+	/*
+	 * A text list read by tp_list_read_fd_parts(): its parts, in order
+	 * (items is then NULL); else NULL and 0
+	 */
+	struct tp_list_part *parts;
+	size_t nparts;
 	/* private */
 	char *data;
 	struct tp_json *doc;
 };
+
+/*
+ * Where a part is taken apart: tp_list_cursor_next() gives the items of
+ * the part in order, the same as tp_list_read_fd() would have made
+ * (text, len, line, problem), trimming and NUL-terminating them in place.
+ * A part is read by one cursor at a time; cursors of different parts may
+ * run on different threads at once.  The items live as long as the list.
+ */
+struct tp_list_cursor {
+	/* private */
+	char *p, *end;
+	unsigned line;
+	int plain;
+};
+
+void
+tp_list_cursor_init(struct tp_list_cursor *c, const struct tp_list_part *pt);
+/* 1 and the next item in *out, or 0 after the part's last. */
+int tp_list_cursor_next(struct tp_list_cursor *c, struct tp_item *out);
 
 /* Largest input tp_list_read_fd() accepts. */
 #define TP_LIST_MAX ((size_t)1 << 30)
@@ -89,6 +131,20 @@ int tp_list_read_fd(struct tp_list **out, int fd, const char *name,
 /* The same with a limit of `max` bytes (0: TP_LIST_MAX). */
 int tp_list_read_fd_max(struct tp_list **out, int fd, const char *name,
 			size_t max, struct tp_error *err);
+
+/*
+ * As tp_list_read_fd(), but a text list is left in parts of about
+ * `part_bytes` bytes of whole lines (0: TP_LIST_PART) whose items are
+ * counted but not made: list->n counts them, list->items is NULL and
+ * list->parts holds the parts.  A JSON list is read as by
+ * tp_list_read_fd() (parts NULL).  On a long input the counting is shared
+ * by threads.
+ */
+int tp_list_read_fd_parts(struct tp_list **out, int fd, const char *name,
+			  size_t part_bytes, struct tp_error *err);
+
+/* Bytes of a part, unless the caller says otherwise. */
+#define TP_LIST_PART ((size_t)48 << 10)
 
 /*
  * Reads the file at `path`, or standard input when `path` is "-".

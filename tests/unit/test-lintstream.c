@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tsv.h"
 #include "imageref.h"
 #include "lint.h"
+#include "listin.h"
 
 #define NORMATIVE "tests/cases/kind/policy-md/policy.yml"
 
@@ -922,6 +924,640 @@ test_reference_chars(void **state)
 	tp_policy_free(p);
 }
 
+/* ------------------------------------------------------------------ */
+/* Many tags on several threads                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Everything a reader of one result sees, as one line: what the chunks'
+ * output is compared by.
+ */
+static int
+put_result(struct tp_buf *b, const struct tp_tagres *t)
+{
+	const struct tp_diag *d;
+	size_t i;
+	int rc;
+
+	rc = tp_buf_printf(b, "%zu %u %d %d %d %zu %zu [", t->index, t->line,
+			   t->scope, t->is_ref, t->ok, t->nerrors,
+			   t->nwarnings);
+	rc |= tp_buf_put(b, t->text, t->len);
+	rc |= tp_buf_printf(b, "] %s", t->kind ? t->kind->name : "-");
+	for (i = 0; t->kind != NULL && i < t->nfields; i++) {
+		rc |= tp_buf_printf(b, " %s=", t->fields[i].field->name);
+		rc |= tp_buf_put(b, t->tag + t->fields[i].off,
+				 t->fields[i].len);
+	}
+	for (d = t->diags; d != NULL; d = d->next)
+		rc |= tp_buf_printf(b, " | %s %d %s -> %s", d->rule, d->level,
+				    d->message,
+				    d->suggestion ? d->suggestion : "-");
+	rc |= tp_buf_putc(b, '\n');
+	return rc;
+}
+
+/*
+ * A list for tp_lint_add_many(): the inputs, and what the callbacks saw.
+ * The callbacks on worker threads must not fail a test (cmocka jumps out
+ * of the thread): they record, and the test looks afterwards.
+ */
+struct many_src {
+	const struct in *ins;
+	size_t n;
+	int json; /* tag objects instead of result lines */
+	struct tp_buf got; /* the chunks' output, in the order handed over */
+	size_t nflush;
+	int stop_tag; /* the tag callback returns 7 at this index (+1) */
+	int stop_flush; /* the flush callback returns 9 at this call (+1) */
+};
+
+static void
+many_input(void *payload, size_t c, size_t i, struct tp_lint_input *in)
+{
+	const struct many_src *src = payload;
+
+	(void)c;
+	in->text = src->ins[i].text;
+	in->len = src->ins[i].len;
+	in->problem = src->ins[i].problem;
+	in->line = (unsigned)i + 1;
+	in->stable = 1;
+}
+
+static int
+many_tag(void *payload, const struct tp_tagres *t, struct tp_buf *out)
+{
+	const struct many_src *src = payload;
+	struct tp_lint_jw j;
+
+	if (src->stop_tag && t->index + 1 == (size_t)src->stop_tag)
+		return 7;
+	if (src->json) {
+		tp_lint_json_resume(&j, out, t->index);
+		return tp_lint_json_tag(&j, t);
+	}
+	return put_result(out, t);
+}
+
+static int
+many_flush(void *payload, struct tp_buf *out)
+{
+	struct many_src *src = payload;
+
+	if (src->stop_flush && ++src->nflush == (size_t)src->stop_flush)
+		return 9;
+	return tp_buf_put(&src->got, out->ptr, out->len);
+}
+
+/* The truth: the tags added one by one to a streaming run. */
+static struct tp_lint *
+one_by_one(const struct tp_policy *p, const struct in *ins, size_t n,
+	   struct tp_buf *lines)
+{
+	struct tp_lint *run = run_new(p, -1, 1);
+	const struct tp_tagres *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = add(run, &ins[i], (unsigned)i + 1);
+		assert_int_equal(put_result(lines, t), 0);
+	}
+	assert_int_equal(tp_lint_finish(run, NULL), 0);
+	return run;
+}
+
+/* Keyed records and keys, record by record. */
+static void
+same_keyed(struct tp_lint *a, struct tp_lint *b)
+{
+	const struct tp_keyed *ka, *kb;
+	struct tp_buf va = TP_BUF_INIT, vb = TP_BUF_INIT;
+	size_t i, na, nb;
+
+	ka = tp_lint_keyed(a, &na);
+	kb = tp_lint_keyed(b, &nb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(tp_lint_keys(a)[i], tp_lint_keys(b)[i]);
+		assert_int_equal(ka[i].index, kb[i].index);
+		assert_int_equal(ka[i].line, kb[i].line);
+		assert_int_equal(ka[i].len, kb[i].len);
+		assert_memory_equal(ka[i].text, kb[i].text, ka[i].len);
+		assert_ptr_equal(ka[i].kind, kb[i].kind);
+		assert_int_equal(ka[i].voff, kb[i].voff);
+		assert_int_equal(ka[i].vlen, kb[i].vlen);
+		tp_buf_clear(&va);
+		tp_buf_clear(&vb);
+		assert_int_equal(tp_lint_keyed_version_text(&va, a, &ka[i]), 0);
+		assert_int_equal(tp_lint_keyed_version_text(&vb, b, &kb[i]), 0);
+		assert_string_equal(va.ptr, vb.ptr);
+	}
+	tp_buf_release(&va);
+	tp_buf_release(&vb);
+}
+
+/*
+ * Lints `ins` with tp_lint_add_many() on `threads` threads in chunks of
+ * `chunk` (or the caller's `starts`), and compares with one_by_one():
+ * the results in input order, the counts, the set problems, the keyed
+ * records, and the JSON document made of resumed pieces.
+ */
+static void
+compare_many(const struct tp_policy *p, const struct in *ins, size_t n,
+	     unsigned threads, size_t chunk, const size_t *starts,
+	     size_t nchunks)
+{
+	struct tp_buf want = TP_BUF_INIT, doc = TP_BUF_INIT;
+	struct tp_lint *ref = one_by_one(p, ins, n, &want);
+	struct tp_lint *keep = run_new(p, -1, 0);
+	struct tp_lint *run;
+	struct tp_lint_many m;
+	struct tp_lint_jw j;
+	struct many_src src;
+	struct tp_error err;
+	size_t i;
+	int json;
+
+	for (i = 0; i < n; i++)
+		add(keep, &ins[i], (unsigned)i + 1);
+	assert_int_equal(tp_lint_finish(keep, NULL), 0);
+	assert_int_equal(tp_lint_json(&doc, keep, 0), 0);
+	for (json = 0; json < 2; json++) {
+		memset(&src, 0, sizeof(src));
+		src.ins = ins;
+		src.n = n;
+		src.json = json;
+		tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
+		memset(&m, 0, sizeof(m));
+		m.n = n;
+		m.threads = threads;
+		m.chunk = chunk;
+		m.starts = starts;
+		m.nchunks = nchunks;
+		m.input = many_input;
+		m.tag = many_tag;
+		m.flush = many_flush;
+		m.payload = &src;
+		run = run_new(p, -1, 1);
+		if (json)
+			tp_lint_json_begin(&j, &src.got, 0);
+		tp_error_init(&err);
+		if (tp_lint_add_many(run, &m, &err) != 0) {
+			print_error("tp_lint_add_many: %s\n", err.msg);
+			fail();
+		}
+		assert_int_equal(tp_lint_count(run), n);
+		assert_int_equal(tp_lint_finish(run, NULL), 0);
+		if (json) {
+			tp_lint_json_resume(&j, &src.got, n);
+			assert_int_equal(tp_lint_json_end(&j, run), 0);
+			if (strcmp(src.got.ptr, doc.ptr) != 0) {
+				print_error("JSON differs (%u threads):\n"
+					    "%s\n%s\n",
+					    threads, doc.ptr, src.got.ptr);
+				fail();
+			}
+		} else if (strcmp(src.got.ptr, want.ptr) != 0) {
+			print_error("results differ (%u threads, chunk %zu):\n"
+				    "%s\n---\n%s\n",
+				    threads, chunk, want.ptr, src.got.ptr);
+			fail();
+		}
+		same_summary(ref, run);
+		same_sets(keep, run);
+		same_keyed(ref, run);
+		tp_lint_free(run);
+		tp_buf_release(&src.got);
+	}
+	same_sets(keep, ref);
+	tp_lint_free(ref);
+	tp_lint_free(keep);
+	tp_buf_release(&want);
+	tp_buf_release(&doc);
+}
+
+/*
+ * Tags with many duplicates (and gaps), in a given order; `ins` points
+ * into `text`.
+ */
+static void
+make_tags(struct in *ins, char (*text)[48], size_t n, unsigned r)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		r = r * 1103515245u + 12345u;
+		switch ((r >> 16) % 8) {
+		case 0:
+			snprintf(text[i], sizeof(text[i]), "%u.%u.%u",
+				 (r >> 8) % 3, (r >> 4) % 5, r % 20);
+			break;
+		case 1:
+			snprintf(text[i], sizeof(text[i]), "v%u.%u.%u-%s",
+				 (r >> 8) % 3, (r >> 4) % 5, r % 20,
+				 (r >> 20) % 2 ? "dev" : "prod");
+			break;
+		case 2:
+			snprintf(text[i], sizeof(text[i]), "%u.%u",
+				 (r >> 8) % 5, r % 9);
+			break;
+		case 3:
+			snprintf(text[i], sizeof(text[i]),
+				 "reg.example/app:%u.%u.%u", (r >> 8) % 3,
+				 (r >> 4) % 5, r % 20);
+			break;
+		case 4:
+			snprintf(text[i], sizeof(text[i]), "%u.%u.%u+b.%u",
+				 (r >> 8) % 3, (r >> 4) % 5, r % 20,
+				 (r >> 12) % 3);
+			break;
+		case 5:
+			snprintf(text[i], sizeof(text[i]), "%u.%u.%u-rc.%u",
+				 (r >> 8) % 3, (r >> 4) % 5, r % 20,
+				 (r >> 12) % 4);
+			break;
+		case 6:
+			snprintf(text[i], sizeof(text[i]), "%sv%u.%u",
+				 (r >> 9) % 2 ? "V" : "", (r >> 8) % 3,
+				 r % 7);
+			break;
+		default:
+			snprintf(text[i], sizeof(text[i]), "2026%02u%02u",
+				 1 + (r >> 8) % 12, 1 + r % 31);
+			break;
+		}
+		ins[i].text = text[i];
+		ins[i].len = strlen(text[i]);
+		ins[i].problem = NULL;
+	}
+}
+
+/* The mixed tags, then generated ones: odd cases in the first chunks. */
+static struct in *
+many_inputs(size_t n, char (**text)[48])
+{
+	size_t nm = sizeof(mixed) / sizeof(mixed[0]);
+	struct in *ins = calloc(n, sizeof(*ins));
+
+	*text = calloc(n, sizeof(**text));
+	assert_non_null(ins);
+	assert_non_null(*text);
+	assert_true(n >= nm);
+	memcpy(ins, mixed, sizeof(mixed));
+	make_tags(ins + nm, *text + nm, n - nm, 777);
+	return ins;
+}
+
+/* Threads and chunks change nothing: results, order, sets, keys. */
+static void
+test_many_same_as_one(void **state)
+{
+	struct tp_policy *p = test_load_policy("version: 1\n"
+				   "extends: [docker]\n"
+				   "rules: {version-gap: warning}\n");
+	struct tp_policy *d = load_default();
+	char(*text)[48];
+	size_t n = 3000;
+	struct in *ins = many_inputs(n, &text);
+
+	(void)state;
+	compare_many(p, ins, n, 1, 0, NULL, 0);
+	compare_many(p, ins, n, 2, 0, NULL, 0);
+	compare_many(p, ins, n, 3, 7, NULL, 0);
+	compare_many(p, ins, n, 4, 100, NULL, 0);
+	compare_many(p, ins, n, TP_LINT_THREADS_MAX + 3, 1, NULL, 0);
+	compare_many(d, ins, n, 2, 64, NULL, 0);
+	/* automatic: fewer than TP_LINT_MANY_MIN tags stay on one thread */
+	compare_many(d, ins, n, 0, 0, NULL, 0);
+	compare_many(d, ins, 1, 3, 1, NULL, 0);
+	compare_many(d, ins, 0, 3, 1, NULL, 0);
+	free(ins);
+	free(text);
+	tp_policy_free(p);
+	tp_policy_free(d);
+}
+
+/*
+ * Duplicates and gaps whose tags sit on both sides of chunk boundaries,
+ * and chunks of the caller's, some empty.
+ */
+static void
+test_many_chunk_boundaries(void **state)
+{
+	struct tp_policy *p = test_load_policy("version: 1\n"
+				   "extends: [docker]\n"
+				   "rules: {version-gap: warning}\n");
+	static const struct in across[] = {
+		IN("1.0.0"),	   IN("1.0.0"),	       IN("1.0.0-rc.1"),
+		IN("1.0.0+b.1"),   IN("1.0.0-rc.1"),   IN("1.2.0"),
+		IN("v1.0.0-prod"), IN("v1.0.0-prod"),  IN("3.0.0"),
+		IN("1.0.0+b.2"),   IN("reg.io/a:1.0.0"), IN("1.0"),
+		IN("1.0"),	   IN("3.0.0"),	       IN("1.0.0+b.1"),
+		IN("5.0.0"),
+	};
+	static const size_t starts[] = { 0, 1, 1, 4, 9, 9, 15, 16 };
+	size_t n = sizeof(across) / sizeof(across[0]), chunk;
+
+	(void)state;
+	for (chunk = 1; chunk <= 5; chunk++)
+		compare_many(p, across, n, 3, chunk, NULL, 0);
+	compare_many(p, across, n, 2, 0, starts,
+		     sizeof(starts) / sizeof(starts[0]) - 1);
+	compare_many(p, across, n, 1, 0, starts,
+		     sizeof(starts) / sizeof(starts[0]) - 1);
+	tp_policy_free(p);
+}
+
+/*
+ * Many more tags than TP_LINT_MANY_MIN with automatic threads, against
+ * the tags added one by one.
+ */
+static void
+test_many_long(void **state)
+{
+	struct tp_policy *d = load_default();
+	char(*text)[48];
+	size_t n = 3 * TP_LINT_MANY_MIN + 17;
+	struct in *ins = many_inputs(n, &text);
+
+	(void)state;
+	compare_many(d, ins, n, 0, 0, NULL, 0);
+	compare_many(d, ins, n, 0, 333, NULL, 0);
+	free(ins);
+	free(text);
+	tp_policy_free(d);
+}
+
+/* A callback's value stops the run and comes back as it is. */
+static void
+test_many_stops(void **state)
+{
+	struct tp_policy *d = load_default();
+	char(*text)[48];
+	size_t n = 2000;
+	struct in *ins = many_inputs(n, &text);
+	struct tp_lint_many m;
+	struct many_src src;
+	struct tp_lint *run;
+	struct tp_error err;
+	unsigned threads;
+
+	(void)state;
+	for (threads = 1; threads <= 3; threads++) {
+		memset(&src, 0, sizeof(src));
+		src.ins = ins;
+		src.n = n;
+		tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
+		memset(&m, 0, sizeof(m));
+		m.n = n;
+		m.threads = threads;
+		m.chunk = 16;
+		m.input = many_input;
+		m.tag = many_tag;
+		m.flush = many_flush;
+		m.payload = &src;
+		tp_error_init(&err);
+		src.stop_tag = 300;
+		run = run_new(d, -1, 1);
+		assert_int_equal(tp_lint_add_many(run, &m, &err), 7);
+		assert_int_equal(err.code, 0);
+		/* the run is done for */
+		assert_int_equal(tp_lint_add_many(run, &m, NULL), TP_ERROR);
+		assert_int_equal(tp_lint_finish(run, NULL), TP_ERROR);
+		tp_lint_free(run);
+		src.stop_tag = 0;
+		src.stop_flush = 3;
+		run = run_new(d, -1, 1);
+		assert_int_equal(tp_lint_add_many(run, &m, &err), 9);
+		assert_int_equal(err.code, 0);
+		/* what was handed over: the first two chunks or more */
+		assert_true(src.got.len > 0);
+		tp_lint_free(run);
+		tp_buf_release(&src.got);
+	}
+	free(ins);
+	free(text);
+	tp_policy_free(d);
+}
+
+/* Errors of tp_lint_add() stop it; a run that keeps results stays put. */
+static void
+many_commit_input(void *payload, size_t c, size_t i, struct tp_lint_input *in)
+{
+	many_input(payload, c, i, in);
+	if (i == 40)
+		in->commit = "0123456789abcdef0123456789abcdef01234567";
+}
+
+static void
+test_many_errors_and_keeping(void **state)
+{
+	struct tp_policy *d = load_default();
+	char(*text)[48];
+	size_t n = 100, i;
+	struct in *ins = many_inputs(n, &text);
+	struct tp_lint_many m;
+	struct many_src src;
+	struct tp_lint *run;
+	struct tp_error err;
+
+	(void)state;
+	memset(&src, 0, sizeof(src));
+	src.ins = ins;
+	src.n = n;
+	tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
+	memset(&m, 0, sizeof(m));
+	m.n = n;
+	m.threads = 3;
+	m.chunk = 8;
+	m.input = many_commit_input;
+	m.tag = many_tag;
+	m.flush = many_flush;
+	m.payload = &src;
+	tp_error_init(&err);
+	run = run_new(d, -1, 1);
+	assert_int_equal(tp_lint_add_many(run, &m, &err), TP_EINVAL);
+	assert_string_equal(err.msg, "a streaming lint run takes no commits");
+	tp_lint_free(run);
+	/* results kept: on this thread, each result there to read */
+	m.input = many_input;
+	tp_buf_clear(&src.got);
+	run = run_new(d, -1, 0);
+	assert_int_equal(tp_lint_add_many(run, &m, NULL), 0);
+	assert_int_equal(tp_lint_count(run), n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(tp_lint_at(run, i)->index, i);
+	assert_int_equal(tp_lint_finish(run, NULL), 0);
+	tp_lint_free(run);
+	tp_buf_release(&src.got);
+	free(ins);
+	free(text);
+	tp_policy_free(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lists in parts                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The list read from `data` by tp_list_read_fd_parts(), through a file. */
+static struct tp_list *
+read_parts(const char *data, size_t len, size_t part)
+{
+	struct tp_list *l = NULL;
+	struct tp_error err;
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fflush(f), 0);
+	rewind(f);
+	tp_error_init(&err);
+	if (tp_list_read_fd_parts(&l, fileno(f), "-", part, &err) < 0) {
+		print_error("tp_list_read_fd_parts: %s\n", err.msg);
+		fail();
+	}
+	fclose(f);
+	return l;
+}
+
+/*
+ * The parts' items, taken apart by cursors, are the items of
+ * tp_list_parse() on the same text: text, length, line and problem.
+ */
+static void
+same_parts(const char *data, size_t len, size_t part)
+{
+	struct tp_list *want = NULL, *got = read_parts(data, len, part);
+	struct tp_list_cursor c;
+	struct tp_item it;
+	size_t i = 0, k;
+
+	assert_int_equal(tp_list_parse(&want, data, len, NULL), 0);
+	assert_int_equal(got->n, want->n);
+	if (got->parts == NULL) {
+		/* JSON, or nothing at all */
+		assert_true(got->json || got->n == 0);
+		for (i = 0; i < got->n; i++)
+			assert_string_equal(got->items[i].text,
+					    want->items[i].text);
+		goto done;
+	}
+	assert_null(got->items);
+	for (k = 0; k < got->nparts; k++) {
+		assert_int_equal(got->parts[k].first, i);
+		tp_list_cursor_init(&c, &got->parts[k]);
+		while (tp_list_cursor_next(&c, &it)) {
+			assert_true(i < want->n);
+			if (it.len != want->items[i].len ||
+			    memcmp(it.text, want->items[i].text, it.len) != 0 ||
+			    it.text[it.len] != '\0' ||
+			    it.line != want->items[i].line ||
+			    it.problem != want->items[i].problem) {
+				print_error("item %zu (part %zu of %zu bytes): "
+					    "'%s' line %u, want '%s' line %u\n",
+					    i, k, part, it.text, it.line,
+					    want->items[i].text,
+					    want->items[i].line);
+				fail();
+			}
+			i++;
+		}
+		assert_int_equal(i, got->parts[k].first + got->parts[k].n);
+	}
+	assert_int_equal(i, want->n);
+done:
+	tp_list_free(want);
+	tp_list_free(got);
+}
+
+static void
+test_list_parts_cases(void **state)
+{
+	static const char *const cases[] = {
+		"",
+		"\n",
+		"\n\n\n",
+		"a",
+		"a\n",
+		"a\nb",
+		"\na\n\nb\n\n",
+		"\xef\xbb\xbfv1.2.3\n1.0\n",
+		"\xef\xbb\xbf",
+		"  v1  \n\tv2\t\n\rv3\r\n\v\fv4\n",
+		"# comment\nv1\n  # indented\n#\nv2\n",
+		"a b\nc#d\n!x\n\"q\"\n",
+		"caf\xc3\xa9\nv1\xff\nok\n",
+		"nbsp\xc2\xa0\n",
+		"12345678\n123456789\n1234567\n\n12345678",
+		"{\"tags\": [\"v1\", \"v2\"]}",
+		"  \n  {\"tags\": null}",
+	};
+	size_t i, part;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (part = 1; part <= 12; part++)
+			same_parts(cases[i], strlen(cases[i]), part);
+	/* NUL bytes, which strlen() does not see */
+	same_parts("v1\0x\nv2\n\0\n", 10, 1);
+	same_parts("v1\0x\nv2\n\0\n", 10, 3);
+	same_parts("v1\0x\nv2\n\0\n", 10, 0);
+}
+
+/*
+ * Random texts made of lines that are plain, empty, comments, padded,
+ * with CR, NUL or non-ASCII bytes, cut into parts of many sizes, and one
+ * long enough to be counted on several threads.
+ */
+static void
+test_list_parts_random(void **state)
+{
+	static const char *const bits[] = {
+		"v1.2.3", "1.0",  "latest", "x",   "12345678", "123456789012",
+		" ",	  "\t",	  "\r",	    "#",   "\xc3\xa9", "\xff",
+		"\v",	  "\f",	  "a b",    "0",   "\xe2\x82", "rc.1",
+	};
+	struct tp_buf b = TP_BUF_INIT;
+	unsigned r = 4242;
+	size_t round, line, k, nl, part;
+
+	(void)state;
+	for (round = 0; round < 60; round++) {
+		tp_buf_clear(&b);
+		nl = round < 59 ? 1 + round * 7 : 150000;
+		for (line = 0; line < nl; line++) {
+			r = r * 1103515245u + 12345u;
+			/* most lines plain, as in real lists */
+			if ((r >> 16) % 4 != 0 || round == 59) {
+				assert_int_equal(
+					tp_buf_printf(&b, "%u.%u.%u\n",
+						      (r >> 3) % 40,
+						      (r >> 9) % 100, r % 1000),
+					0);
+				if (round < 59 || (r >> 20) % 5000 != 0)
+					continue;
+			}
+			for (k = 0; k < (r >> 20) % 4; k++) {
+				r = r * 1103515245u + 12345u;
+				assert_int_equal(
+					tp_buf_puts(&b,
+						    bits[(r >> 16) %
+							 (sizeof(bits) /
+							  sizeof(bits[0]))]),
+					0);
+			}
+			if ((r >> 24) % 11 == 0)
+				assert_int_equal(tp_buf_putc(&b, '\0'), 0);
+			if (line + 1 < nl || (r >> 12) % 2)
+				assert_int_equal(tp_buf_putc(&b, '\n'), 0);
+		}
+		part = round == 59 ? 0 : 1 + (r >> 8) % 200;
+		same_parts(b.ptr, b.len, part);
+	}
+	tp_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -937,5 +1573,12 @@ main(void)
 	tlist_unit(&l, test_kind_filter);
 	tlist_unit(&l, test_charset_fast_path);
 	tlist_unit(&l, test_reference_chars);
+	tlist_unit(&l, test_many_same_as_one);
+	tlist_unit(&l, test_many_chunk_boundaries);
+	tlist_unit(&l, test_many_long);
+	tlist_unit(&l, test_many_stops);
+	tlist_unit(&l, test_many_errors_and_keeping);
+	tlist_unit(&l, test_list_parts_cases);
+	tlist_unit(&l, test_list_parts_random);
 	return tlist_run(&l, "lintstream");
 }
