@@ -2,6 +2,10 @@
  * cmd_check.c: `tagpolicy check` lints tags, image references, an input
  * list or every tag of the repository against the policy.
  */
+/* F_SETPIPE_SZ (Linux): see cmd_check() */
+#define _GNU_SOURCE
+
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -811,7 +815,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	struct sink k;
 	struct tp_error err;
 	size_t i;
-	int rc;
+	int rc, bulk;
 
 	memset(&k, 0, sizeof(k));
 	k.cli = cli;
@@ -826,14 +830,20 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	rc = cli_load_policy(cli, &policy);
 	if (rc)
 		goto done;
-	/* a list or the repository's tags: worth compiling the patterns */
-	if (o.git || o.from_stdin || ops.n > 8)
+	/*
+	 * A list or the repository's tags: worth compiling the patterns, and
+	 * a pipe of 1 MiB instead of 64 KiB, which cuts the hand-overs to the
+	 * reader of a million lines (check-bench: 332 to 267 ms through cat).
+	 */
+	bulk = o.git || o.from_stdin || ops.n > 8;
+	for (i = 0; i < ops.n && !bulk; i++)
+		bulk = strcmp(ops.v[i], "-") == 0;
+	if (bulk) {
 		tp_policy_jit(policy);
-	for (i = 0; i < ops.n && !o.git; i++)
-		if (strcmp(ops.v[i], "-") == 0) {
-			tp_policy_jit(policy);
-			break;
-		}
+#ifdef F_SETPIPE_SZ
+		(void)fcntl(fileno(cli->out), F_SETPIPE_SZ, 1 << 20);
+#endif
+	}
 	if (o.git)
 		lo.scope = TP_SCOPE_GIT;
 	else if (o.scope != NULL)
