@@ -18,7 +18,7 @@
 #include "tsv.h"
 
 #include "history.h"
-#include "gitlib.h"
+#include "trepo.h"
 
 /*
  * Built twice: reading the repositories from their files (repo.h), and
@@ -32,23 +32,10 @@
 #define PLAN_NAME "history"
 #endif
 
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			print_error(__VA_ARGS__);                            \
-			print_error("\n");                                   \
-			fail_msg("%s", #cond);                               \
-		}                                                            \
-	} while (0)
-
 /* Checks that a library call returned `want`, showing the error if not. */
 #define CHECK_RC(rc, want, err)                                              \
 	CHECK((rc) == (want), "got %d, want %d: %s (hint: %s)", (rc), (want), \
 	      (err).msg, (err).hint)
-
-struct env {
-	char root[64];
-};
 
 /*
  * Shell helpers every repository script starts with.  `tick` keeps its
@@ -98,86 +85,19 @@ static const char lib_sh[] =
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Runs a shell script (after lib.sh) that must succeed. */
-static void
-run(const struct env *e, const char *fmt, ...) TP_PRINTF(2, 3);
-
-static void
-run(const struct env *e, const char *fmt, ...)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	va_list ap;
-	int rc;
-
-	tp_buf_printf(&cmd, "cd '%s' && . ./lib.sh && ", e->root);
-	va_start(ap, fmt);
-	tp_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	rc = system(cmd.ptr);
-	CHECK(rc == 0, "script failed (%d):\n%s", rc, cmd.ptr);
-	tp_buf_release(&cmd);
-}
-
-/* Runs a command in the root folder; returns its first output line. */
-static void
-capture(char *out, size_t size, const struct env *e, const char *fmt, ...)
-	TP_PRINTF(4, 5);
-
-static void
-capture(char *out, size_t size, const struct env *e, const char *fmt, ...)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	va_list ap;
-	FILE *fp;
-	size_t n;
-	int rc;
-
-	tp_buf_printf(&cmd, "cd '%s' && ", e->root);
-	va_start(ap, fmt);
-	tp_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	fp = popen(cmd.ptr, "r");
-	CHECK(fp != NULL, "cannot run %s", cmd.ptr);
-	out[0] = '\0';
-	if (fgets(out, (int)size, fp) == NULL)
-		out[0] = '\0';
-	while (fgetc(fp) != EOF)
-		;
-	rc = pclose(fp);
-	CHECK(rc == 0, "command failed (%d): %s", rc, cmd.ptr);
-	n = strlen(out);
-	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	tp_buf_release(&cmd);
-}
-
-/* The full id of `rev` in the repository `repo` (under the root). */
-static void
-rev_parse(char id[TP_HISTORY_ID_SIZE], const struct env *e, const char *repo,
-	  const char *rev)
-{
-	char line[128];
-
-	capture(line, sizeof(line), e, "git -C '%s' rev-parse '%s'", repo,
-		rev);
-	CHECK(strlen(line) == 40, "rev-parse %s in %s: '%s'", rev, repo,
-	      line);
-	memcpy(id, line, TP_HISTORY_ID_SIZE);
-}
-
 /* `git rev-list --count RANGE` in `repo`. */
 static size_t
-rev_count(const struct env *e, const char *repo, const char *range)
+rev_count(const struct trepo *e, const char *repo, const char *range)
 {
 	char line[64];
 
-	capture(line, sizeof(line), e, "git -C '%s' rev-list --count %s",
+	trepo_line(line, sizeof(line), e, "git -C '%s' rev-list --count %s",
 		repo, range);
 	return (size_t)strtoul(line, NULL, 10);
 }
 
 static struct tp_history *
-open_repo(const struct env *e, const char *repo)
+open_repo(const struct trepo *e, const char *repo)
 {
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_history *h = NULL;
@@ -277,13 +197,13 @@ since(struct tp_history *h, const char *rev, const char *base,
 static void
 test_not_a_repository(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_history *h = NULL;
 	struct tp_error err;
 	int rc;
 
-	run(e, "mkdir -p plain/sub");
+	trepo_run(e, "mkdir -p plain/sub");
 	tp_buf_printf(&path, "%s/plain/sub", e->root);
 	tp_error_init(&err);
 	rc = tp_history_open(&h, path.ptr, OPEN_FLAGS, &err);
@@ -305,13 +225,13 @@ test_not_a_repository(void **state)
 static void
 test_sha256_repository(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_history *h = NULL;
 	struct tp_error err;
 	int rc;
 
-	run(e, "git init -q --object-format=sha256 sha && cd sha && "
+	trepo_run(e, "git init -q --object-format=sha256 sha && cd sha && "
 	    "git -c user.name=a -c user.email=b@c commit -q --allow-empty "
 	    "-m one && mkdir sub");
 	tp_buf_printf(&path, "%s/sha/sub", e->root);
@@ -326,7 +246,7 @@ test_sha256_repository(void **state)
 static void
 test_unborn_head(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	struct tp_history_commits *c = NULL;
@@ -336,7 +256,7 @@ test_unborn_head(void **state)
 	size_t n;
 	int rc;
 
-	run(e, "newrepo unborn");
+	trepo_run(e, "newrepo unborn");
 	h = open_repo(e, "unborn");
 	tp_error_init(&err);
 	rc = tp_history_head(id, h, &err);
@@ -370,7 +290,7 @@ test_unborn_head(void **state)
 static void
 test_no_tags(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	struct tp_history_commits *c;
@@ -378,8 +298,8 @@ test_no_tags(void **state)
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo notags && commit 'feat: one' && commit 'fix: two' && "
-	    "commit 'third'");
+	trepo_run(e, "newrepo notags && commit 'feat: one' && "
+	    "commit 'fix: two' && commit 'third'");
 	h = open_repo(e, "notags");
 	tp_error_init(&err);
 	rc = tp_history_find_release(&r, h, NULL, 0, by_prefix, "v", &err);
@@ -387,7 +307,7 @@ test_no_tags(void **state)
 	assert_null(r->tag);
 	assert_int_equal(r->nskipped, 0);
 	assert_int_equal(r->shallow, 0);
-	rev_parse(id, e, "notags", "HEAD");
+	trepo_rev_parse(id, e, "notags", "HEAD");
 	assert_string_equal(r->start, id);
 	tp_history_release_free(r);
 
@@ -399,7 +319,7 @@ test_no_tags(void **state)
 	assert_string_equal(c->commits[2].summary, "feat: one");
 	assert_string_equal(c->commits[0].message, "third\n");
 	assert_string_equal(c->commits[0].id, id);
-	rev_parse(id, e, "notags", "HEAD~2");
+	trepo_rev_parse(id, e, "notags", "HEAD~2");
 	assert_string_equal(c->commits[2].id, id);
 	assert_int_equal(c->commits[2].nparents, 0);
 	assert_int_equal(c->commits[1].nparents, 1);
@@ -411,7 +331,7 @@ test_no_tags(void **state)
 static void
 test_linear_annotated_and_lightweight(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	const struct tp_history_tag *tags, *t;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
@@ -422,7 +342,7 @@ test_linear_annotated_and_lightweight(void **state)
 	size_t n;
 	int rc;
 
-	run(e, "newrepo linear && commit one && commit two && "
+	trepo_run(e, "newrepo linear && commit one && commit two && "
 	    "atag v1.0.0 && commit three && commit four && git tag v1.1.0 && "
 	    "commit 'feat: five' && commit 'fix: six'");
 	h = open_repo(e, "linear");
@@ -435,20 +355,20 @@ test_linear_annotated_and_lightweight(void **state)
 	assert_int_equal(t->name_len, 6);
 	assert_int_equal(t->annotated, 1);
 	assert_int_equal(t->target, TP_TARGET_COMMIT);
-	rev_parse(id, e, "linear", "v1.0.0");
+	trepo_rev_parse(id, e, "linear", "v1.0.0");
 	assert_string_equal(t->id, id);
-	rev_parse(id, e, "linear", "v1.0.0^{commit}");
+	trepo_rev_parse(id, e, "linear", "v1.0.0^{commit}");
 	assert_string_equal(t->commit, id);
 	rc = tp_history_commit_time(&when, h, t->commit, &err);
 	CHECK_RC(rc, 0, err);
-	capture(line, sizeof(line), e, "git -C linear log -1 --format=%%ct "
+	trepo_line(line, sizeof(line), e, "git -C linear log -1 --format=%%ct "
 		"v1.0.0");
 	assert_int_equal(when, strtoll(line, NULL, 10));
 	assert_true(t->tag_time > when);
 	t = &tags[1];
 	assert_string_equal(t->name, "v1.1.0");
 	assert_int_equal(t->annotated, 0);
-	rev_parse(id, e, "linear", "v1.1.0");
+	trepo_rev_parse(id, e, "linear", "v1.1.0");
 	assert_string_equal(t->id, id);
 	assert_string_equal(t->commit, id);
 	assert_int_equal(t->tag_time, 0);
@@ -482,7 +402,7 @@ test_linear_annotated_and_lightweight(void **state)
 }
 
 static void
-check_highest(const struct env *e)
+check_highest(const struct trepo *e)
 {
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
@@ -507,30 +427,30 @@ check_highest(const struct env *e)
 static void
 test_highest_wins_over_nearest(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 
 	/* v2.0.0 first, a lower v1.5.0 later on the same line */
-	run(e, "newrepo highest && commit one && atag v2.0.0 && "
+	trepo_run(e, "newrepo highest && commit one && atag v2.0.0 && "
 	    "commit two && git tag v1.5.0 && commit three && commit four");
 	check_highest(e);
 	/* the same with generation numbers */
-	run(e, "cd highest && git commit-graph write --reachable");
+	trepo_run(e, "cd highest && git commit-graph write --reachable");
 	check_highest(e);
 }
 
 static void
 test_prereleases_and_other_kinds(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	char name[64];
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo pre && commit one && atag v1.0.0 && commit two && "
-	    "atag v1.1.0-rc.1 && git tag v1.02.0 && git tag release-7 && "
-	    "commit three");
+	trepo_run(e, "newrepo pre && commit one && atag v1.0.0 && "
+	    "commit two && atag v1.1.0-rc.1 && git tag v1.02.0 && "
+	    "git tag release-7 && commit three");
 	h = open_repo(e, "pre");
 	tp_error_init(&err);
 	rc = tp_history_find_release(&r, h, NULL, 0, by_prefix, "v", &err);
@@ -564,16 +484,16 @@ test_prereleases_and_other_kinds(void **state)
  * feature:    \- f1(v2.0.0)
  */
 static void
-build_unmerged(const struct env *e, const char *name)
+build_unmerged(const struct trepo *e, const char *name)
 {
-	run(e, "newrepo %s && commit one && atag v1.0.0 && "
+	trepo_run(e, "newrepo %s && commit one && atag v1.0.0 && "
 	    "git checkout -q -b maint && commit m1 && atag v1.0.1 && "
 	    "git checkout -q -b feature main && commit f1 && atag v2.0.0 && "
 	    "git checkout -q main && commit two", name);
 }
 
 static void
-check_unmerged(const struct env *e, const char *repo)
+check_unmerged(const struct trepo *e, const char *repo)
 {
 	struct tp_history *h = open_repo(e, repo);
 	struct tp_history_release *r = NULL;
@@ -609,7 +529,7 @@ check_unmerged(const struct env *e, const char *repo)
 	assert_int_equal(n, 1);
 	tp_history_tags(&tags, &nt, h, &err);
 	assert_string_equal(tags[at[0]].name, "v2.0.0");
-	rev_parse(id, e, repo, "v2.0.0^{commit}");
+	trepo_rev_parse(id, e, repo, "v2.0.0^{commit}");
 	assert_string_equal(tags[at[0]].commit, id);
 	free(at);
 	rc = tp_history_tags_at(&at, &n, h, "HEAD", &err);
@@ -622,24 +542,24 @@ check_unmerged(const struct env *e, const char *repo)
 static void
 test_unmerged_branch(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 
 	build_unmerged(e, "unmerged");
 	check_unmerged(e, "unmerged");
 	/* the same with generation numbers from a commit-graph file */
-	run(e, "cd unmerged && git commit-graph write --reachable && "
+	trepo_run(e, "cd unmerged && git commit-graph write --reachable && "
 	    "test -f .git/objects/info/commit-graph");
 	check_unmerged(e, "unmerged");
 	/* commits newer than the graph have no generation number */
-	run(e, "cd unmerged && commit three && git checkout -q feature && "
-	    "commit f2 && git checkout -q main");
+	trepo_run(e, "cd unmerged && commit three && "
+	    "git checkout -q feature && commit f2 && git checkout -q main");
 	check_unmerged(e, "unmerged");
 }
 
 static void
 test_two_versions_on_one_commit(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	const struct tp_history_tag *tags;
@@ -648,7 +568,7 @@ test_two_versions_on_one_commit(void **state)
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo twoversions && commit one && git tag v1.2.0 && "
+	trepo_run(e, "newrepo twoversions && commit one && git tag v1.2.0 && "
 	    "git tag v1.3.0 && commit two");
 	h = open_repo(e, "twoversions");
 	current(name, sizeof(name), h, NULL, 0);
@@ -656,7 +576,7 @@ test_two_versions_on_one_commit(void **state)
 	tp_history_free(h);
 
 	/* equal precedence is one version: the first name is taken */
-	run(e, "newrepo buildmeta && commit one && git tag 'v1.2.3+b' && "
+	trepo_run(e, "newrepo buildmeta && commit one && git tag 'v1.2.3+b' && "
 	    "git tag 'v1.2.3+a' && git tag v1.2.2 && commit two");
 	h = open_repo(e, "buildmeta");
 	tp_error_init(&err);
@@ -691,7 +611,7 @@ has_summary(const struct tp_history_commits *c, const char *s)
 static void
 test_merges(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_commits *c;
 	char name[64];
@@ -702,7 +622,7 @@ test_merges(void **state)
 	 *    \            \- f1 - f2 ------------/      /
 	 *     \- e1 - e2 (forked before the release) -/
 	 */
-	run(e, "newrepo merges && commit zero && git branch early && "
+	trepo_run(e, "newrepo merges && commit zero && git branch early && "
 	    "commit one && atag v1.0.0 && git checkout -q -b feature && "
 	    "commit 'feat: f1' && commit 'fix: f2' && git checkout -q early && "
 	    "commit 'feat: e1' && commit 'fix: e2' && git checkout -q main && "
@@ -744,7 +664,7 @@ test_merges(void **state)
  * reaches `one` before it learns that `one` is below the release.
  */
 static void
-check_skew(const struct env *e)
+check_skew(const struct trepo *e)
 {
 	struct tp_history *h = open_repo(e, "skew");
 	struct tp_history_commits *c;
@@ -765,27 +685,27 @@ check_skew(const struct env *e)
 static void
 test_clock_skew(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 
 	/*
 	 * zero(v0.9.0) - one(t=2000) - rel(t=100, v1.0.0) - three(3000) - M
 	 *                   \- s1(2100) - s2(2200) ----------------------/
 	 */
-	run(e, "newrepo skew && commit_at zero 1000 && git tag v0.9.0 && "
+	trepo_run(e, "newrepo skew && commit_at zero 1000 && git tag v0.9.0 && "
 	    "commit_at one 2000 && git branch side && commit_at rel 100 && "
 	    "git tag v1.0.0 && git checkout -q side && commit_at s1 2100 && "
 	    "commit_at s2 2200 && git checkout -q main && "
 	    "commit_at three 3000 && GIT_COMMITTER_DATE='@3100 +0000' "
 	    "git merge -q --no-ff -m merge side");
 	check_skew(e);
-	run(e, "cd skew && git commit-graph write --reachable");
+	trepo_run(e, "cd skew && git commit-graph write --reachable");
 	check_skew(e);
 }
 
 static void
 test_detached_head_and_rev(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	struct tp_history_commits *c;
@@ -794,7 +714,7 @@ test_detached_head_and_rev(void **state)
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo detached && commit one && atag v1.0.0 && "
+	trepo_run(e, "newrepo detached && commit one && atag v1.0.0 && "
 	    "commit two && atag v1.1.0 && commit three && "
 	    "git checkout -q --detach HEAD~1");
 	h = open_repo(e, "detached");
@@ -804,7 +724,7 @@ test_detached_head_and_rev(void **state)
 	assert_null(branch);
 	rc = tp_history_head(id, h, &err);
 	CHECK_RC(rc, 0, err);
-	rev_parse(name, e, "detached", "v1.1.0^{commit}");
+	trepo_rev_parse(name, e, "detached", "v1.1.0^{commit}");
 	assert_string_equal(id, name);
 	current(name, sizeof(name), h, NULL, 0);
 	assert_string_equal(name, "v1.1.0");
@@ -831,9 +751,9 @@ test_detached_head_and_rev(void **state)
 	rc = tp_history_resolve(&obj, h, "v1.0.0", &err);
 	CHECK_RC(rc, 0, err);
 	assert_int_equal(obj.annotated, 1);
-	rev_parse(id, e, "detached", "v1.0.0");
+	trepo_rev_parse(id, e, "detached", "v1.0.0");
 	assert_string_equal(obj.id, id);
-	rev_parse(id, e, "detached", "v1.0.0^{commit}");
+	trepo_rev_parse(id, e, "detached", "v1.0.0^{commit}");
 	assert_string_equal(obj.commit, id);
 	rc = tp_history_resolve(&obj, h, id, &err);
 	CHECK_RC(rc, 0, err);
@@ -845,14 +765,14 @@ test_detached_head_and_rev(void **state)
 static void
 test_bare_repository(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf buf = TP_BUF_INIT, path = TP_BUF_INIT;
 	struct tp_history *h;
 	char name[64];
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo bare-src && commit one && atag v1.0.0 && "
+	trepo_run(e, "newrepo bare-src && commit one && atag v1.0.0 && "
 	    "commit two && mkdir -p conf && "
 	    "printf 'version: 1\\n' > conf/policy.yml && git add conf && "
 	    "commit three && cd .. && git clone -q --bare bare-src bare.git");
@@ -883,7 +803,8 @@ test_bare_repository(void **state)
 	assert_string_equal(tp_history_workdir(h), path.ptr);
 	tp_history_free(h);
 	/* a linked worktree shares the tags of its repository */
-	run(e, "cd bare-src && git worktree add -q --detach ../linked HEAD~2");
+	trepo_run(e, "cd bare-src && "
+	    "git worktree add -q --detach ../linked HEAD~2");
 	h = open_repo(e, "linked");
 	tp_buf_clear(&path);
 	tp_buf_printf(&path, "%s/linked/", e->root);
@@ -904,9 +825,9 @@ test_bare_repository(void **state)
  * tagged v2.0.0.
  */
 static void
-build_shallow_src(const struct env *e)
+build_shallow_src(const struct trepo *e)
 {
-	run(e, "newrepo shallow-src && commit c1 && git tag v0.9.0 && "
+	trepo_run(e, "newrepo shallow-src && commit c1 && git tag v0.9.0 && "
 	    "git checkout -q -b other && commit o1 && atag v2.0.0 && "
 	    "git checkout -q main && commit c2 && commit c3 && atag v1.0.0 && "
 	    "commit c4 && commit 'fix: c5'");
@@ -915,7 +836,7 @@ build_shallow_src(const struct env *e)
 static void
 test_shallow_release_within_reach(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	struct tp_history_commits *c;
@@ -923,7 +844,7 @@ test_shallow_release_within_reach(void **state)
 	int rc;
 
 	build_shallow_src(e);
-	run(e, "git clone -q --depth 3 \"file://$TP_ROOT/shallow-src\" "
+	trepo_run(e, "git clone -q --depth 3 \"file://$TP_ROOT/shallow-src\" "
 	    "shallow3 && test -f shallow3/.git/shallow");
 	h = open_repo(e, "shallow3");
 	assert_int_equal(tp_history_is_shallow(h), 1);
@@ -946,7 +867,7 @@ test_shallow_release_within_reach(void **state)
 static void
 test_shallow_hides_the_release(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	char id[TP_HISTORY_ID_SIZE];
@@ -955,7 +876,7 @@ test_shallow_hides_the_release(void **state)
 
 	build_shallow_src(e);
 	/* no release within depth 2: never "no release" */
-	run(e, "git clone -q --depth 2 \"file://$TP_ROOT/shallow-src\" "
+	trepo_run(e, "git clone -q --depth 2 \"file://$TP_ROOT/shallow-src\" "
 	    "shallow2");
 	h = open_repo(e, "shallow2");
 	tp_error_init(&err);
@@ -968,7 +889,7 @@ test_shallow_hides_the_release(void **state)
 	tp_history_free(h);
 
 	/* v1.0.0 is within reach, but v2.0.0 is beyond the boundary */
-	run(e, "git clone -q --depth 3 \"file://$TP_ROOT/shallow-src\" "
+	trepo_run(e, "git clone -q --depth 3 \"file://$TP_ROOT/shallow-src\" "
 	    "shallow3t && cd shallow3t && "
 	    "git fetch -q --depth 1 origin tag v2.0.0");
 	h = open_repo(e, "shallow3t");
@@ -979,8 +900,8 @@ test_shallow_hides_the_release(void **state)
 	tp_history_free(h);
 
 	/* a higher tag whose commit was never fetched */
-	rev_parse(id, e, "shallow-src", "other");
-	run(e, "cd shallow3 && echo %s > .git/refs/tags/v3.0.0", id);
+	trepo_rev_parse(id, e, "shallow-src", "other");
+	trepo_run(e, "cd shallow3 && echo %s > .git/refs/tags/v3.0.0", id);
 	h = open_repo(e, "shallow3");
 	assert_int_equal(tag_named(h, "v3.0.0")->target, TP_TARGET_MISSING);
 	tp_error_init(&err);
@@ -989,7 +910,7 @@ test_shallow_hides_the_release(void **state)
 	CHECK(strstr(err.msg, "'v3.0.0'") != NULL, "message: %s", err.msg);
 	/* a lower one does not matter */
 	tp_history_free(h);
-	run(e, "cd shallow3 && mv .git/refs/tags/v3.0.0 "
+	trepo_run(e, "cd shallow3 && mv .git/refs/tags/v3.0.0 "
 	    ".git/refs/tags/v0.1.0");
 	h = open_repo(e, "shallow3");
 	tp_error_init(&err);
@@ -1001,7 +922,7 @@ test_shallow_hides_the_release(void **state)
 	tp_history_free(h);
 
 	/* unshallowed, everything is known again */
-	run(e, "cd shallow3t && git fetch -q --tags --unshallow");
+	trepo_run(e, "cd shallow3t && git fetch -q --tags --unshallow");
 	h = open_repo(e, "shallow3t");
 	assert_int_equal(tp_history_is_shallow(h), 0);
 	tp_error_init(&err);
@@ -1021,7 +942,7 @@ test_shallow_hides_the_release(void **state)
 static void
 test_path_filter(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	static const char *const api[] = { "api" };
 	static const char *const api2[] = { "./api/" };
 	static const char *const web[] = { "web", "README" };
@@ -1031,7 +952,7 @@ test_path_filter(void **state)
 	struct tp_history *h;
 	struct tp_history_commits *c;
 
-	run(e, "newrepo paths && commit 'feat: api one' api/a.c && "
+	trepo_run(e, "newrepo paths && commit 'feat: api one' api/a.c && "
 	    "commit 'feat: web one' web/w.c && "
 	    "commit 'fix: api two' api/sub/b.c && "
 	    "commit 'chore: apix' apix/x.c && commit 'docs: readme' README && "
@@ -1069,14 +990,14 @@ test_path_filter(void **state)
 static void
 test_tags_of_trees_blobs_and_nothing(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_history_release *r = NULL;
 	const struct tp_history_tag *t;
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo oddtags && commit one && git tag v1.0.0 && "
+	trepo_run(e, "newrepo oddtags && commit one && git tag v1.0.0 && "
 	    "git tag v9.0.0 'HEAD^{tree}' && "
 	    "git tag -a -m blob v8.0.0 HEAD:main.txt && "
 	    "echo 1111111111111111111111111111111111111111 "
@@ -1113,7 +1034,7 @@ test_tags_of_trees_blobs_and_nothing(void **state)
 static void
 test_branches_and_reachability(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	static const char *const main_only[] = { "main" };
 	static const char *const release[] = { "release/*" };
 	static const char *const exact[] = { "release" };
@@ -1125,13 +1046,13 @@ test_branches_and_reachability(void **state)
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo branches && commit c1 && "
+	trepo_run(e, "newrepo branches && commit c1 && "
 	    "git checkout -q -b release/1.x && commit c2 && "
 	    "git checkout -q -b release/2.x/hotfix && commit h1 && "
 	    "git checkout -q main && commit c3");
-	rev_parse(c1, e, "branches", "main~1");
-	rev_parse(c2, e, "branches", "release/1.x");
-	rev_parse(h1, e, "branches", "release/2.x/hotfix");
+	trepo_rev_parse(c1, e, "branches", "main~1");
+	trepo_rev_parse(c2, e, "branches", "release/1.x");
+	trepo_rev_parse(h1, e, "branches", "release/2.x/hotfix");
 	h = open_repo(e, "branches");
 	tp_error_init(&err);
 	rc = tp_history_on_branch(&branch, h, c2, main_only, 1, &err);
@@ -1161,7 +1082,7 @@ test_branches_and_reachability(void **state)
 	tp_history_free(h);
 
 	/* remote-tracking branches count */
-	run(e, "git clone -q branches branches-clone");
+	trepo_run(e, "git clone -q branches branches-clone");
 	h = open_repo(e, "branches-clone");
 	rc = tp_history_on_branch(&branch, h, c2, release, 1, &err);
 	CHECK_RC(rc, 1, err);
@@ -1181,14 +1102,14 @@ test_branches_and_reachability(void **state)
 static void
 test_create_tag(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	char id[TP_HISTORY_ID_SIZE], want[TP_HISTORY_ID_SIZE], line[256];
 	char *val = NULL;
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo create && commit one && commit two");
+	trepo_run(e, "newrepo create && commit one && commit two");
 	h = open_repo(e, "create");
 	tp_error_init(&err);
 	assert_int_equal(tp_history_wants_signed_tags(h, &err), 0);
@@ -1196,19 +1117,19 @@ test_create_tag(void **state)
 				   "Release v1.0.0\n\n- feat: one  \n\n\n",
 				   &err);
 	CHECK_RC(rc, 0, err);
-	rev_parse(want, e, "create", "v1.0.0");
+	trepo_rev_parse(want, e, "create", "v1.0.0");
 	assert_string_equal(id, want);
-	capture(line, sizeof(line), e, "git -C create cat-file -t v1.0.0");
+	trepo_line(line, sizeof(line), e, "git -C create cat-file -t v1.0.0");
 	assert_string_equal(line, "tag");
-	capture(line, sizeof(line), e, "git -C create cat-file -p v1.0.0 | "
+	trepo_line(line, sizeof(line), e, "git -C create cat-file -p v1.0.0 | "
 		"grep '^tagger' | sed 's/>.*/>/'");
 	assert_string_equal(line, "tagger Tess Ter <tess@example.com>");
-	capture(line, sizeof(line), e, "git -C create cat-file -p v1.0.0 | "
+	trepo_line(line, sizeof(line), e, "git -C create cat-file -p v1.0.0 | "
 		"sed '1,/^$/d' | wc -l");
 	/* "Release v1.0.0", "", "- feat: one": trailing blanks dropped */
 	assert_string_equal(line, "3");
-	rev_parse(want, e, "create", "HEAD");
-	rev_parse(line, e, "create", "v1.0.0^{commit}");
+	trepo_rev_parse(want, e, "create", "HEAD");
+	trepo_rev_parse(line, e, "create", "v1.0.0^{commit}");
 	assert_string_equal(line, want);
 	assert_int_equal(tp_history_tag_exists(h, "v1.0.0", &err), 1);
 
@@ -1216,7 +1137,7 @@ test_create_tag(void **state)
 	rc = tp_history_tag_create(id, h, "v1.0.0", "HEAD~1", "again", &err);
 	CHECK_RC(rc, TP_EEXISTS, err);
 	assert_string_equal(id, "");
-	rev_parse(line, e, "create", "v1.0.0^{commit}");
+	trepo_rev_parse(line, e, "create", "v1.0.0^{commit}");
 	assert_string_equal(line, want);
 	tp_error_init(&err);
 	rc = tp_history_tag_create(NULL, h, "bad..name", "HEAD", "x", &err);
@@ -1229,12 +1150,12 @@ test_create_tag(void **state)
 	tp_error_init(&err);
 	rc = tp_history_tag_create(NULL, h, "v0.9.0", "HEAD~1", "x", &err);
 	CHECK_RC(rc, 0, err);
-	rev_parse(want, e, "create", "HEAD~1");
-	rev_parse(line, e, "create", "v0.9.0^{commit}");
+	trepo_rev_parse(want, e, "create", "HEAD~1");
+	trepo_rev_parse(line, e, "create", "v0.9.0^{commit}");
 	assert_string_equal(line, want);
 
 	/* the tagger must be configured */
-	run(e, "cd create && git config --unset user.name");
+	trepo_run(e, "cd create && git config --unset user.name");
 	tp_error_init(&err);
 	rc = tp_history_tag_create(NULL, h, "v2.0.0", "HEAD", "x", &err);
 	CHECK_RC(rc, TP_EGIT, err);
@@ -1245,17 +1166,17 @@ test_create_tag(void **state)
 	rc = tp_history_tag_create(NULL, h, "v2.0.0", "HEAD", "x", &err);
 	unsetenv("GIT_COMMITTER_NAME");
 	CHECK_RC(rc, 0, err);
-	capture(line, sizeof(line), e, "git -C create cat-file -p v2.0.0 | "
+	trepo_line(line, sizeof(line), e, "git -C create cat-file -p v2.0.0 | "
 		"grep '^tagger' | sed 's/>.*/>/'");
 	assert_string_equal(line, "tagger Env Ident <tess@example.com>");
 
 	/* signing is the caller's business: we only report it */
-	run(e, "cd create && git config tag.gpgSign true");
+	trepo_run(e, "cd create && git config tag.gpgSign true");
 	assert_int_equal(tp_history_wants_signed_tags(h, &err), 1);
-	run(e, "cd create && git config tag.gpgSign false && "
+	trepo_run(e, "cd create && git config tag.gpgSign false && "
 	    "git config tag.forceSignAnnotated true");
 	assert_int_equal(tp_history_wants_signed_tags(h, &err), 1);
-	run(e, "cd create && git config tag.forceSignAnnotated maybe");
+	trepo_run(e, "cd create && git config tag.forceSignAnnotated maybe");
 	tp_error_init(&err);
 	rc = tp_history_wants_signed_tags(h, &err);
 	CHECK_RC(rc, TP_EGIT, err);
@@ -1278,7 +1199,7 @@ test_create_tag(void **state)
 static void
 test_open_from_environment(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf gitdir = TP_BUF_INIT, q = TP_BUF_INIT;
 	struct tp_buf alt = TP_BUF_INIT;
 	struct tp_history *h = NULL;
@@ -1288,9 +1209,9 @@ test_open_from_environment(void **state)
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo srv-src && commit one && cd .. && "
+	trepo_run(e, "newrepo srv-src && commit one && cd .. && "
 	    "git clone -q --bare srv-src srv.git && mkdir -p quarantine");
-	capture(commit, sizeof(commit), e, "cd srv.git && "
+	trepo_line(commit, sizeof(commit), e, "cd srv.git && "
 		"GIT_OBJECT_DIRECTORY=\"$TP_ROOT/quarantine\" "
 		"GIT_ALTERNATE_OBJECT_DIRECTORIES=\"$TP_ROOT/srv.git/objects\" "
 		"GIT_COMMITTER_DATE='@1700000000 +0000' "
@@ -1298,7 +1219,7 @@ test_open_from_environment(void **state)
 		"git -c user.name=T -c user.email=t@example.com "
 		"commit-tree -p HEAD -m pushed 'HEAD^{tree}'");
 	assert_int_equal(strlen(commit), 40);
-	capture(tag, sizeof(tag), e, "cd srv.git && "
+	trepo_line(tag, sizeof(tag), e, "cd srv.git && "
 		"printf 'object %s\\ntype commit\\ntag v2.0.0\\ntagger T "
 		"<t@example.com> 1700000000 +0000\\n\\npushed\\n' | "
 		"GIT_OBJECT_DIRECTORY=\"$TP_ROOT/quarantine\" "
@@ -1343,15 +1264,16 @@ test_open_from_environment(void **state)
 static void
 test_split_commit_graph(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	char line[64];
 
 	build_unmerged(e, "split");
-	run(e, "cd split && git commit-graph write --reachable --split && "
+	trepo_run(e, "cd split && "
+	    "git commit-graph write --reachable --split && "
 	    "git checkout -q maint && commit m2 && "
 	    "git checkout -q main && commit three && "
 	    "git commit-graph write --reachable --split=no-merge");
-	capture(line, sizeof(line), e, "wc -l < split/.git/objects/info/"
+	trepo_line(line, sizeof(line), e, "wc -l < split/.git/objects/info/"
 		"commit-graphs/commit-graph-chain");
 	assert_string_equal(line, "2");
 	check_unmerged(e, "split");
@@ -1363,7 +1285,7 @@ test_split_commit_graph(void **state)
  * higher v9.0.0 on a branch that forked ten commits from the top.
  */
 static void
-check_cost(const struct env *e)
+check_cost(const struct trepo *e)
 {
 	struct tp_history *h = open_repo(e, "cost");
 	struct tp_history_release *r = NULL;
@@ -1388,9 +1310,9 @@ check_cost(const struct env *e)
 static void
 test_cost_follows_commits_since(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 
-	run(e, "git init -q -b main cost && cd cost && awk 'BEGIN {\n"
+	trepo_run(e, "git init -q -b main cost && cd cost && awk 'BEGIN {\n"
 	    "  for (i = 1; i <= 2000; i++) {\n"
 	    "    printf \"commit refs/heads/main\\nmark :%%d\\n\", i\n"
 	    "    printf \"committer T <t@example.com> %%d +0000\\n\", "
@@ -1414,7 +1336,7 @@ test_cost_follows_commits_since(void **state)
 	    "  printf \"reset refs/tags/v9.0.0\\nfrom :3003\\n\\n\"\n"
 	    "}' | git fast-import --quiet");
 	check_cost(e);
-	run(e, "cd cost && git commit-graph write --reachable");
+	trepo_run(e, "cd cost && git commit-graph write --reachable");
 	check_cost(e);
 }
 
@@ -1425,7 +1347,7 @@ test_cost_follows_commits_since(void **state)
  * v10.0.0 ... v10.0.20, all higher and none reachable.
  */
 static void
-check_many_higher(const struct env *e)
+check_many_higher(const struct trepo *e)
 {
 	struct tp_history *h = open_repo(e, "many");
 	struct tp_history_release *r = NULL;
@@ -1448,9 +1370,9 @@ check_many_higher(const struct env *e)
 static void
 test_many_higher_unreachable_tags(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 
-	run(e, "git init -q -b main many && cd many && awk 'BEGIN {\n"
+	trepo_run(e, "git init -q -b main many && cd many && awk 'BEGIN {\n"
 	    "  for (i = 1; i <= 3000; i++) {\n"
 	    "    printf \"commit refs/heads/main\\nmark :%%d\\n\", i\n"
 	    "    printf \"committer T <t@example.com> %%d +0000\\n\", "
@@ -1473,7 +1395,7 @@ test_many_higher_unreachable_tags(void **state)
 	    "  printf \"reset refs/tags/v1.0.0\\nfrom :2900\\n\\n\"\n"
 	    "}' | git fast-import --quiet");
 	check_many_higher(e);
-	run(e, "cd many && git commit-graph write --reachable");
+	trepo_run(e, "cd many && git commit-graph write --reachable");
 	check_many_higher(e);
 }
 
@@ -1540,7 +1462,7 @@ names_release(struct names *ns)
  * followed by `sep` ("name=TARGET" with `targets`, when there is one).
  */
 static void
-tag_names(struct tp_buf *out, const struct env *e, const char *repo,
+tag_names(struct tp_buf *out, const struct trepo *e, const char *repo,
 	  int targets, const char *sep)
 {
 	struct tp_history *h = open_repo(e, repo);
@@ -1563,12 +1485,12 @@ tag_names(struct tp_buf *out, const struct env *e, const char *repo,
 
 /* The names are the tags `git for-each-ref` lists. */
 static void
-same_as_git(const struct env *e, const char *repo)
+same_as_git(const struct trepo *e, const char *repo)
 {
 	struct tp_buf got = TP_BUF_INIT;
 	char want[4096];
 
-	capture(want, sizeof(want), e,
+	trepo_line(want, sizeof(want), e,
 		"git -C '%s' for-each-ref --format='%%(refname:strip=2)' "
 		"refs/tags | tr '\\n' ' '",
 		repo);
@@ -1581,18 +1503,18 @@ same_as_git(const struct env *e, const char *repo)
 static void
 test_tag_names_loose_and_packed(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf got = TP_BUF_INIT, want = TP_BUF_INIT;
 	char lw[TP_HISTORY_ID_SIZE], an[TP_HISTORY_ID_SIZE],
 		api[TP_HISTORY_ID_SIZE], deep[TP_HISTORY_ID_SIZE];
 
-	run(e, "newrepo names && commit one && git tag v1.0.0 && "
+	trepo_run(e, "newrepo names && commit one && git tag v1.0.0 && "
 	       "atag v1.1.0 && git tag api/v1.0.0 && atag a/b/v0.1.0 && "
 	       "commit two");
-	rev_parse(lw, e, "names", "refs/tags/v1.0.0");
-	rev_parse(an, e, "names", "refs/tags/v1.1.0");
-	rev_parse(api, e, "names", "refs/tags/api/v1.0.0");
-	rev_parse(deep, e, "names", "refs/tags/a/b/v0.1.0");
+	trepo_rev_parse(lw, e, "names", "refs/tags/v1.0.0");
+	trepo_rev_parse(an, e, "names", "refs/tags/v1.1.0");
+	trepo_rev_parse(api, e, "names", "refs/tags/api/v1.0.0");
+	trepo_rev_parse(deep, e, "names", "refs/tags/a/b/v0.1.0");
 	CHECK(strcmp(an, lw) != 0, "v1.1.0 should be a tag object");
 
 	/* loose refs, nested ones too: names only */
@@ -1603,7 +1525,7 @@ test_tag_names_loose_and_packed(void **state)
 
 	/* packed: the id on each line (an annotated tag's is the tag
 	 * object); the peeled "^" lines are not names */
-	run(e, "cd names && git pack-refs --all && "
+	trepo_run(e, "cd names && git pack-refs --all && "
 	       "test ! -e .git/refs/tags/v1.1.0 && "
 	       "test ! -e .git/refs/tags/a/b/v0.1.0 && "
 	       "grep -q '^\\^' .git/packed-refs");
@@ -1617,7 +1539,7 @@ test_tag_names_loose_and_packed(void **state)
 	/* both: new loose refs beside packed ones in the same folder, and
 	 * a loose ref overriding the packed line of its name (git tag -f
 	 * leaves that line); a symbolic ref is a name like the others */
-	run(e, "cd names && git tag api/v2.0.0 && "
+	trepo_run(e, "cd names && git tag api/v2.0.0 && "
 	       "git tag -f v1.0.0 HEAD >/dev/null && "
 	       "test -f .git/refs/tags/v1.0.0 && "
 	       "grep -q ' refs/tags/v1.0.0$' .git/packed-refs && "
@@ -1631,11 +1553,11 @@ test_tag_names_loose_and_packed(void **state)
 	same_as_git(e, "names");
 
 	/* neither locks nor dot files are refs; empty folders hold none */
-	run(e, "cd names/.git/refs/tags && touch v3.0.0.lock .v3.0.0 && "
+	trepo_run(e, "cd names/.git/refs/tags && touch v3.0.0.lock .v3.0.0 && "
 	       "mkdir -p empty/deeper && touch api/v2.1.0.lock");
 	same_as_git(e, "names");
 	/* a symbolic link is a name, never followed as a folder */
-	run(e, "cd names/.git/refs/tags && ln -s ../heads link");
+	trepo_run(e, "cd names/.git/refs/tags && ln -s ../heads link");
 	tag_names(&got, e, "names", 0, " ");
 	assert_string_equal(got.ptr, "a/b/v0.1.0 api/v1.0.0 api/v2.0.0 "
 				     "latest link v1.0.0 v1.1.0 ");
@@ -1647,14 +1569,14 @@ test_tag_names_loose_and_packed(void **state)
 static void
 test_tag_names_hand_written_packed_refs(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf got = TP_BUF_INIT, want = TP_BUF_INIT;
 	char c[TP_HISTORY_ID_SIZE];
 
-	run(e, "newrepo handpacked && commit one");
-	rev_parse(c, e, "handpacked", "HEAD");
+	trepo_run(e, "newrepo handpacked && commit one");
+	trepo_rev_parse(c, e, "handpacked", "HEAD");
 	/* and a loose ref over v2.0.0, one of the lines out of order */
-	run(e, "cd handpacked && c=$(git rev-parse HEAD) "
+	trepo_run(e, "cd handpacked && c=$(git rev-parse HEAD) "
 	       "&& printf '%%s\\n' \"$c refs/tags/v0.9.0\" "
 	       "\"$c refs/tags/v0.9.0\" \"$c refs/tags/v2.0.0\" "
 	       "\"$c refs/heads/other\" \"$c refs/tags/v1.0.0\" \"^$c\" "
@@ -1667,7 +1589,7 @@ test_tag_names_hand_written_packed_refs(void **state)
 		      c, c, c);
 	assert_string_equal(got.ptr, want.ptr);
 	/* in order, a name twice */
-	run(e, "cd handpacked && c=$(cat .git/refs/tags/v2.0.0) && "
+	trepo_run(e, "cd handpacked && c=$(cat .git/refs/tags/v2.0.0) && "
 	       "printf '%%s\\n' \"$c refs/tags/a\" \"$c refs/tags/a\" "
 	       "\"$c refs/tags/b\" > .git/packed-refs");
 	tag_names(&got, e, "handpacked", 1, "\n");
@@ -1681,17 +1603,17 @@ test_tag_names_hand_written_packed_refs(void **state)
 static void
 test_tag_names_worktree(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf got = TP_BUF_INIT, want = TP_BUF_INIT, dir = TP_BUF_INIT;
 	struct tp_history *h;
 	char v1[TP_HISTORY_ID_SIZE], api[TP_HISTORY_ID_SIZE];
 
-	run(e, "newrepo wtmain && commit one && git tag v1.0.0 && "
+	trepo_run(e, "newrepo wtmain && commit one && git tag v1.0.0 && "
 	       "git tag api/v1.0.0 && git pack-refs --all && "
 	       "git tag v1.1.0 && git worktree add -q ../wtlinked HEAD && "
 	       "cd ../wtlinked && commit two && git tag v1.2.0");
-	rev_parse(v1, e, "wtmain", "refs/tags/v1.0.0");
-	rev_parse(api, e, "wtmain", "refs/tags/api/v1.0.0");
+	trepo_rev_parse(v1, e, "wtmain", "refs/tags/v1.0.0");
+	trepo_rev_parse(api, e, "wtmain", "refs/tags/api/v1.0.0");
 
 	/* the linked worktree's tags are its repository's */
 	h = open_repo(e, "wtlinked");
@@ -1721,7 +1643,7 @@ test_tag_names_worktree(void **state)
 static void
 test_tag_names_stop_and_errors(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct names ns = { NULL, 0, 0, 2 };
 	struct tp_buf got = TP_BUF_INIT;
 	struct tp_history *h;
@@ -1729,7 +1651,7 @@ test_tag_names_stop_and_errors(void **state)
 	int rc;
 
 	/* a non-zero return stops the listing and is returned */
-	run(e, "newrepo namestop && commit one && git tag v1.0.0 && "
+	trepo_run(e, "newrepo namestop && commit one && git tag v1.0.0 && "
 	       "git tag v1.1.0 && git pack-refs --all && git tag v1.2.0 && "
 	       "git tag v1.3.0");
 	h = open_repo(e, "namestop");
@@ -1749,13 +1671,13 @@ test_tag_names_stop_and_errors(void **state)
 	tp_history_free(h);
 
 	/* no refs/tags folder and no packed-refs: no tags, no error */
-	run(e, "newrepo nonames && commit one && rm -rf .git/refs/tags && "
-	       "test ! -e .git/packed-refs");
+	trepo_run(e, "newrepo nonames && commit one && "
+	    "rm -rf .git/refs/tags && test ! -e .git/packed-refs");
 	tag_names(&got, e, "nonames", 1, "\n");
 	assert_string_equal(got.ptr, "");
 
 	/* a packed-refs that cannot be read */
-	run(e, "cd nonames && mkdir .git/packed-refs");
+	trepo_run(e, "cd nonames && mkdir .git/packed-refs");
 	h = open_repo(e, "nonames");
 	tp_error_init(&err);
 	rc = tp_history_foreach_tag_name(h, collect_name, &ns, &err);
@@ -1772,61 +1694,11 @@ int
 main(void)
 {
 	struct tlist l = TLIST_INIT;
-	struct env e;
-	struct tp_buf path = TP_BUF_INIT;
-	FILE *fp;
+	struct trepo e;
 	int rc;
 
-	snprintf(e.root, sizeof(e.root), "/tmp/tp-history-XXXXXX");
-	if (mkdtemp(e.root) == NULL) {
-		perror("mkdtemp");
+	if (trepo_init(&e, "history", lib_sh) < 0)
 		return 1;
-	}
-	setenv("HOME", e.root, 1);
-	setenv("TP_ROOT", e.root, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", e.root, 1);
-	setenv("LC_ALL", "C", 1);
-	setenv("TZ", "UTC", 1);
-	tp_buf_printf(&path, "%s/.config", e.root);
-	setenv("XDG_CONFIG_HOME", path.ptr, 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	unsetenv("GIT_OBJECT_DIRECTORY");
-	unsetenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
-	unsetenv("GIT_COMMITTER_NAME");
-	unsetenv("GIT_COMMITTER_EMAIL");
-	unsetenv("GIT_AUTHOR_NAME");
-	unsetenv("GIT_AUTHOR_EMAIL");
-	unsetenv("GIT_COMMITTER_DATE");
-	unsetenv("GIT_AUTHOR_DATE");
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "%s/lib.sh", e.root);
-	fp = fopen(path.ptr, "w");
-	if (fp == NULL || fputs(lib_sh, fp) < 0 || fclose(fp) != 0) {
-		perror(path.ptr);
-		return 1;
-	}
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "echo 0 > '%s/tick'", e.root);
-	if (system(path.ptr) != 0)
-		return 1;
-
-	/*
-	 * libgit2 reads /etc/gitconfig whatever GIT_CONFIG_NOSYSTEM says:
-	 * keep it initialised for the whole run with the system level
-	 * pointing into our folder.
-	 */
-	if (tp_gitlib_load(NULL) < 0)
-		return 1;
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM,
-			 e.root);
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL,
-			 e.root);
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG,
-			 e.root);
 
 #define ADD(fn) tlist_add(&l, #fn, fn, &e)
 	ADD(test_not_a_repository);
@@ -1858,12 +1730,7 @@ main(void)
 	ADD(test_tag_names_stop_and_errors);
 #undef ADD
 	rc = tlist_run(&l, PLAN_NAME);
-
-	git_libgit2_shutdown();
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "rm -rf '%s'", e.root);
-	if (system(path.ptr) != 0)
+	if (trepo_done(&e) < 0)
 		rc = 1;
-	tp_buf_release(&path);
 	return rc;
 }

@@ -17,7 +17,7 @@
 #include "tsv.h"
 
 #include "hook.h"
-#include "gitlib.h"
+#include "trepo.h"
 
 /*
  * Built twice: reading the repositories from their files (repo.h), and
@@ -33,22 +33,9 @@
 
 #define ZERO "0000000000000000000000000000000000000000"
 
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) { \
-			print_error(__VA_ARGS__); \
-			print_error("\n"); \
-			fail_msg("%s", #cond); \
-		} \
-	} while (0)
-
 #define CHECK_RC(rc, want, err) \
 	CHECK((rc) == (want), "got %d, want %d: %s (hint: %s)", (rc), (want), \
 	      (err).msg, (err).hint)
-
-struct env {
-	char root[64];
-};
 
 static const char lib_sh[] =
 	"set -e\n"
@@ -74,50 +61,8 @@ static const char lib_sh[] =
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static void run(const struct env *e, const char *fmt, ...) TP_PRINTF(2, 3);
-
-/* Runs a shell script (after lib.sh) in the root folder; must succeed. */
-static void
-run(const struct env *e, const char *fmt, ...)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	va_list ap;
-	int rc;
-
-	tp_buf_printf(&cmd, "cd '%s' && . ./lib.sh && ", e->root);
-	va_start(ap, fmt);
-	tp_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	rc = system(cmd.ptr);
-	CHECK(rc == 0, "script failed (%d):\n%s", rc, cmd.ptr);
-	tp_buf_release(&cmd);
-}
-
-/* The full id of `rev` in `repo` (under the root). */
-static void
-rev_parse(char id[TP_HISTORY_ID_SIZE], const struct env *e, const char *repo,
-	  const char *rev)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	FILE *fp;
-	int rc;
-
-	tp_buf_printf(&cmd, "git -C '%s/%s' rev-parse --verify -q '%s'",
-		      e->root, repo, rev);
-	fp = popen(cmd.ptr, "r");
-	CHECK(fp != NULL, "cannot run %s", cmd.ptr);
-	id[0] = '\0';
-	if (fgets(id, TP_HISTORY_ID_SIZE, fp) == NULL)
-		id[0] = '\0';
-	while (fgetc(fp) != EOF)
-		;
-	rc = pclose(fp);
-	CHECK(rc == 0 && strlen(id) == 40, "%s: '%s'", cmd.ptr, id);
-	tp_buf_release(&cmd);
-}
-
 static struct tp_history *
-open_repo(const struct env *e, const char *repo)
+open_repo(const struct trepo *e, const char *repo)
 {
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_history *h = NULL;
@@ -154,16 +99,16 @@ policy(const char *yaml)
  * for a delete; `old` the remote's revision, NULL for none.
  */
 static void
-add_line(struct tp_buf *b, const struct env *e, const char *repo,
+add_line(struct tp_buf *b, const struct trepo *e, const char *repo,
 	 const char *local, const char *tag, const char *old)
 {
 	char lid[TP_HISTORY_ID_SIZE], oid[TP_HISTORY_ID_SIZE];
 	const char *pre = strncmp(tag, "refs/", 5) == 0 ? "" : "refs/tags/";
 
 	if (local != NULL)
-		rev_parse(lid, e, repo, local);
+		trepo_rev_parse(lid, e, repo, local);
 	if (old != NULL)
-		rev_parse(oid, e, repo, old);
+		trepo_rev_parse(oid, e, repo, old);
 	tp_buf_printf(b, "%s %s %s%s %s\n", local != NULL ? local : "(delete)",
 		      local != NULL ? lid : ZERO, pre, tag,
 		      old != NULL ? oid : ZERO);
@@ -323,10 +268,10 @@ test_vector_tag_count(void **state)
 static void
 test_branches_only(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
-	run(e, "newrepo br && commit one && git branch side");
+	trepo_run(e, "newrepo br && commit one && git branch side");
 	t.h = open_repo(e, "br");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "br", "main", "refs/heads/main", NULL);
@@ -341,11 +286,12 @@ test_branches_only(void **state)
 static void
 test_shape(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
-	run(e, "newrepo shape && commit one && atag v1.0.0 && atag v1.1 && "
-	       "git tag V2.0.0");
+	trepo_run(e,
+		  "newrepo shape && commit one && atag v1.0.0 && atag v1.1 && "
+		  "git tag V2.0.0");
 	t.h = open_repo(e, "shape");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "shape", "v1.0.0", "v1.0.0", NULL);
@@ -369,7 +315,7 @@ test_shape(void **state)
 	/* no suggestion: the hint lists the forms of scope git */
 	t.h = open_repo(e, "shape");
 	t.p = policy(NULL);
-	run(e, "cd shape && git tag nightly");
+	trepo_run(e, "cd shape && git tag nightly");
 	add_line(&t.lines, e, "shape", "nightly", "nightly", NULL);
 	t_check(&t);
 	expect(t.r, "nightly", "kind", TP_LEVEL_ERROR, NULL,
@@ -380,13 +326,13 @@ test_shape(void **state)
 static void
 test_annotated_and_levels(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 	const struct tp_hook_finding *f;
 	size_t i;
 
-	run(e, "newrepo ann && commit one && git tag v1.0.0 && "
-	       "git tag v1.0 && atag v1.1.0");
+	trepo_run(e, "newrepo ann && commit one && git tag v1.0.0 && "
+		     "git tag v1.0 && atag v1.1.0");
 	t.h = open_repo(e, "ann");
 	t.p = policy("version: 1\n"
 		     "kinds: {release: \"v{semver}\"}\n"
@@ -430,12 +376,12 @@ test_annotated_and_levels(void **state)
 static void
 test_order_errors_first(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 	size_t i;
 
 	/* warning from annotated, error from lowercase, on one tag */
-	run(e, "newrepo ord && commit one && git tag v1.0.0-RC.1");
+	trepo_run(e, "newrepo ord && commit one && git tag v1.0.0-RC.1");
 	t.h = open_repo(e, "ord");
 	t.p = policy("version: 1\n"
 		     "kinds: {release: \"v{semver}\"}\n"
@@ -454,12 +400,13 @@ test_order_errors_first(void **state)
 static void
 test_immutable(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
-	run(e, "newrepo imm && commit one && atag v1.0.0 && atag old-1 && "
-	       "git tag bad_name && commit two && atag v1.1.0 && "
-	       "git tag -a -f -m again v1.0.0 HEAD~1 >/dev/null");
+	trepo_run(e,
+		  "newrepo imm && commit one && atag v1.0.0 && atag old-1 && "
+		  "git tag bad_name && commit two && atag v1.1.0 && "
+		  "git tag -a -f -m again v1.0.0 HEAD~1 >/dev/null");
 	t.h = open_repo(e, "imm");
 	t.p = policy("version: 1\n"
 		     "kinds: {release: \"v{semver}\", old: \"old-{major}\"}\n"
@@ -488,8 +435,8 @@ test_immutable(void **state)
 	/* the same commit under another tag object is a change too */
 	t.h = open_repo(e, "imm");
 	t.p = policy(NULL);
-	run(e, "cd imm && git tag -a -m first v2.0.0 HEAD && "
-	       "git tag -a -m second v2.0.1-tmp HEAD");
+	trepo_run(e, "cd imm && git tag -a -m first v2.0.0 HEAD && "
+		     "git tag -a -m second v2.0.1-tmp HEAD");
 	add_line(&t.lines, e, "imm", "v2.0.1-tmp", "v2.0.0", "v2.0.0");
 	t_check(&t);
 	expect(t.r, "v2.0.0", "immutable", TP_LEVEL_ERROR,
@@ -512,19 +459,22 @@ test_immutable(void **state)
 static void
 test_monotonic(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
 	/* one tag a commit, v9.0.0 on a side branch from the first */
-	run(e,
-	    "newrepo mono && commit one && atag v1.0.0 && commit two && "
-	    "atag v1.3.0 && atag v1.3.0+b && commit three && atag v1.2.0 && "
-	    "commit four && atag v1.3.0+c && commit five && atag v1.4.0 && "
-	    "commit six && atag v1.5.0-rc.2 && commit seven && "
-	    "atag v1.5.0-rc.1 && commit eight && atag v1.5.0 && "
-	    "commit nine && atag v2.0.0-beta && "
-	    "git checkout -q -b side HEAD~8 && commit side && atag v9.0.0 && "
-	    "git checkout -q main");
+	trepo_run(
+		e,
+		"newrepo mono && commit one && atag v1.0.0 && commit two && "
+		"atag v1.3.0 && atag v1.3.0+b && commit three && "
+		"atag v1.2.0 && "
+		"commit four && atag v1.3.0+c && commit five && atag v1.4.0 && "
+		"commit six && atag v1.5.0-rc.2 && commit seven && "
+		"atag v1.5.0-rc.1 && commit eight && atag v1.5.0 && "
+		"commit nine && atag v2.0.0-beta && "
+		"git checkout -q -b side HEAD~8 && commit side && "
+		"atag v9.0.0 && "
+		"git checkout -q main");
 	t.h = open_repo(e, "mono");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "mono", "v1.2.0", "v1.2.0", NULL);
@@ -575,8 +525,8 @@ test_monotonic(void **state)
 	t_done(&t);
 
 	/* the same again from packed refs */
-	run(e, "cd mono && git pack-refs --all && "
-	       "test ! -e .git/refs/tags/v1.3.0");
+	trepo_run(e, "cd mono && git pack-refs --all && "
+		     "test ! -e .git/refs/tags/v1.3.0");
 	t.h = open_repo(e, "mono");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "mono", "v1.2.0", "v1.2.0", NULL);
@@ -591,13 +541,13 @@ test_monotonic(void **state)
 static void
 test_monotonic_same_push(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 	char c1[TP_HISTORY_ID_SIZE], c2[TP_HISTORY_ID_SIZE];
 
-	run(e, "newrepo same && commit one && commit two");
-	rev_parse(c1, e, "same", "HEAD~1");
-	rev_parse(c2, e, "same", "HEAD");
+	trepo_run(e, "newrepo same && commit one && commit two");
+	trepo_rev_parse(c1, e, "same", "HEAD~1");
+	trepo_rev_parse(c2, e, "same", "HEAD");
 	t.h = open_repo(e, "same");
 	t.p = policy(NULL);
 	/* neither is a ref here, as on a server before the push lands */
@@ -611,7 +561,7 @@ test_monotonic_same_push(void **state)
 	t_done(&t);
 
 	/* a tag moved by the push counts where it goes, not where it was */
-	run(e, "cd same && git tag v1.7.0 HEAD~1");
+	trepo_run(e, "cd same && git tag v1.7.0 HEAD~1");
 	t.h = open_repo(e, "same");
 	t.p = policy("version: 1\n"
 		     "kinds: {release: \"v{semver}\"}\n"
@@ -630,15 +580,16 @@ test_monotonic_same_push(void **state)
 static void
 test_monotonic_many(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
 	/* 60 releases on main above the fork of a maintenance branch */
-	run(e, "newrepo many && commit base && atag v1.2.3 && "
-	       "git branch maint && i=0 && while [ $i -lt 60 ]; do "
-	       "commit m$i; git tag v1.$((i + 3)).0; i=$((i + 1)); done && "
-	       "git checkout -q maint && commit fix && git tag v1.2.4 && "
-	       "git tag v1.2.2");
+	trepo_run(e,
+		  "newrepo many && commit base && atag v1.2.3 && "
+		  "git branch maint && i=0 && while [ $i -lt 60 ]; do "
+		  "commit m$i; git tag v1.$((i + 3)).0; i=$((i + 1)); done && "
+		  "git checkout -q maint && commit fix && git tag v1.2.4 && "
+		  "git tag v1.2.2");
 	t.h = open_repo(e, "many");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "many", "v1.2.4", "v1.2.4", NULL);
@@ -651,7 +602,7 @@ test_monotonic_many(void **state)
 	t_done(&t);
 
 	/* and when one of them is reachable, it is the highest reachable */
-	run(e, "cd many && git checkout -q main && git tag v0.1.0");
+	trepo_run(e, "cd many && git checkout -q main && git tag v0.1.0");
 	t.h = open_repo(e, "many");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "many", "v0.1.0", "v0.1.0", NULL);
@@ -664,12 +615,14 @@ test_monotonic_many(void **state)
 static void
 test_monotonic_kinds(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
-	run(e, "newrepo kinds && commit one && git tag api/v2.0.0 && "
-	       "git tag v3.0.0 && git tag v1.0.0-prod && commit two && "
-	       "git tag api/v1.9.0 && git tag v1.0.0 && git tag v0.9.0-prod");
+	trepo_run(
+		e,
+		"newrepo kinds && commit one && git tag api/v2.0.0 && "
+		"git tag v3.0.0 && git tag v1.0.0-prod && commit two && "
+		"git tag api/v1.9.0 && git tag v1.0.0 && git tag v0.9.0-prod");
 	t.h = open_repo(e, "kinds");
 	t.p = policy(
 		"version: 1\n"
@@ -697,13 +650,14 @@ test_monotonic_kinds(void **state)
 static void
 test_monotonic_majors(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
-	run(e, "newrepo maj && commit one && git tag v9.9.9 && "
-	       "git tag v10.0.1 && git tag v1.99.0 && git tag v0.0.1 && "
-	       "git tag v100.0.0-rc.1 && commit two && git tag v10.0.0 && "
-	       "commit three && git tag v11.0.0");
+	trepo_run(e,
+		  "newrepo maj && commit one && git tag v9.9.9 && "
+		  "git tag v10.0.1 && git tag v1.99.0 && git tag v0.0.1 && "
+		  "git tag v100.0.0-rc.1 && commit two && git tag v10.0.0 && "
+		  "commit three && git tag v11.0.0");
 	t.h = open_repo(e, "maj");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "maj", "v10.0.0", "v10.0.0", NULL);
@@ -714,8 +668,8 @@ test_monotonic_majors(void **state)
 	expect(t.r, "v11.0.0", "monotonic", TP_LEVEL_ERROR, "'v100.0.0-rc.1'",
 	       NULL);
 	t_done(&t);
-	run(e, "cd maj && git tag -d v100.0.0-rc.1 >/dev/null && "
-	       "git pack-refs --all");
+	trepo_run(e, "cd maj && git tag -d v100.0.0-rc.1 >/dev/null && "
+		     "git pack-refs --all");
 	t.h = open_repo(e, "maj");
 	t.p = policy(NULL);
 	add_line(&t.lines, e, "maj", "v10.0.0", "v10.0.0", NULL);
@@ -729,12 +683,13 @@ test_monotonic_majors(void **state)
 static void
 test_monotonic_calver(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 
-	run(e, "newrepo cal && commit one && git tag 2026.11.27.2 && "
-	       "commit two && git tag 2026.11.27.1 && git tag 2026.11.26 && "
-	       "commit three && git tag 2026.11.28");
+	trepo_run(e,
+		  "newrepo cal && commit one && git tag 2026.11.27.2 && "
+		  "commit two && git tag 2026.11.27.1 && git tag 2026.11.26 && "
+		  "commit three && git tag 2026.11.28");
 	t.h = open_repo(e, "cal");
 	t.p = policy("version: 1\n"
 		     "fields: {date: {date: \"%Y.%m.%d\"}}\n"
@@ -757,7 +712,7 @@ test_monotonic_calver(void **state)
 static void
 test_release_branch(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 	static const char yaml[] =
 		"version: 1\n"
@@ -765,12 +720,13 @@ test_release_branch(void **state)
 		"scopes: {git: [release, other], image: []}\n"
 		"rules: {release-branch: [error, [main, \"release/*\"]]}\n";
 
-	run(e, "newrepo rb && commit one && git tag v1.0.0 && "
-	       "git checkout -q -b release/1.x && commit fix && "
-	       "git tag v1.0.1 && git checkout -q -b feature && commit feat && "
-	       "git tag v1.1.0 && git tag x-1 && "
-	       "git checkout -q -b release/x/hot && commit hot && "
-	       "git tag v1.0.2 && git checkout -q main");
+	trepo_run(e, "newrepo rb && commit one && git tag v1.0.0 && "
+		     "git checkout -q -b release/1.x && commit fix && "
+		     "git tag v1.0.1 && git checkout -q -b feature && "
+		     "commit feat && "
+		     "git tag v1.1.0 && git tag x-1 && "
+		     "git checkout -q -b release/x/hot && commit hot && "
+		     "git tag v1.0.2 && git checkout -q main");
 	t.h = open_repo(e, "rb");
 	t.p = policy(yaml);
 	add_line(&t.lines, e, "rb", "v1.0.0", "v1.0.0", NULL);
@@ -800,7 +756,8 @@ test_release_branch(void **state)
 	t_done(&t);
 
 	/* so does a remote-tracking branch */
-	run(e, "cd rb && git update-ref refs/remotes/origin/main feature");
+	trepo_run(e,
+		  "cd rb && git update-ref refs/remotes/origin/main feature");
 	t.h = open_repo(e, "rb");
 	t.p = policy(yaml);
 	add_line(&t.lines, e, "rb", "v1.1.0", "v1.1.0", NULL);
@@ -812,15 +769,15 @@ test_release_branch(void **state)
 static void
 test_sha_commit(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 	char c[TP_HISTORY_ID_SIZE];
 	struct tp_buf good = TP_BUF_INIT, hint = TP_BUF_INIT;
 
-	run(e, "newrepo sha && commit one && "
-	       "git tag v1.0.0-gabcdef0 && "
-	       "git tag v1.0.0-g$(git rev-parse --short=7 HEAD)");
-	rev_parse(c, e, "sha", "HEAD");
+	trepo_run(e, "newrepo sha && commit one && "
+		     "git tag v1.0.0-gabcdef0 && "
+		     "git tag v1.0.0-g$(git rev-parse --short=7 HEAD)");
+	trepo_rev_parse(c, e, "sha", "HEAD");
 	tp_buf_printf(&good, "v1.0.0-g%.7s", c);
 	tp_buf_printf(&hint, "the tag is 'v1.0.0-g%.7s'", c);
 	t.h = open_repo(e, "sha");
@@ -844,7 +801,7 @@ test_sha_commit(void **state)
 static void
 test_promotion(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct t t = T_INIT;
 	static const char yaml[] =
 		"version: 1\n"
@@ -853,10 +810,11 @@ test_promotion(void **state)
 		"scopes: {git: [env, release], image: []}\n"
 		"rules: {promotion: [error, [dev, staging, prod]]}\n";
 
-	run(e, "newrepo promo && commit one && git tag v1.4.0-staging && "
-	       "git tag v1.4.0-prod && commit two && git tag v1.5.0-prod && "
-	       "git tag v1.5.0-staging && git tag v1.5.0-dev && "
-	       "git tag v1.6.0-staging");
+	trepo_run(e,
+		  "newrepo promo && commit one && git tag v1.4.0-staging && "
+		  "git tag v1.4.0-prod && commit two && git tag v1.5.0-prod && "
+		  "git tag v1.5.0-staging && git tag v1.5.0-dev && "
+		  "git tag v1.6.0-staging");
 	t.h = open_repo(e, "promo");
 	t.p = policy(yaml);
 	/* staging is already on the commit */
@@ -892,7 +850,7 @@ test_promotion(void **state)
 static void
 test_unreadable_object(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_policy *p;
 	struct tp_push_list *l = NULL;
@@ -903,7 +861,7 @@ test_unreadable_object(void **state)
 		"refs/tags/v1.0.0 " ZERO "\n";
 	int rc;
 
-	run(e, "newrepo gone && commit one");
+	trepo_run(e, "newrepo gone && commit one");
 	h = open_repo(e, "gone");
 	p = policy(NULL);
 	tp_error_init(&err);
@@ -927,17 +885,18 @@ test_unreadable_object(void **state)
 static void
 test_server_policy(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_history *h;
 	struct tp_policy *p = NULL;
 	struct tp_error err;
 	int rc;
 
-	run(e, "newrepo pol && printf 'version: 1\\nkinds: {rel: "
-	       "\"r{semver}\"}\\nscopes: {git: [rel], image: []}\\n' "
-	       ">.tagpolicy.yml && git add .tagpolicy.yml && commit one && "
-	       "cd .. && git clone -q --bare pol pol.git && "
-	       "git init -q --bare empty.git");
+	trepo_run(e,
+		  "newrepo pol && printf 'version: 1\\nkinds: {rel: "
+		  "\"r{semver}\"}\\nscopes: {git: [rel], image: []}\\n' "
+		  ">.tagpolicy.yml && git add .tagpolicy.yml && commit one && "
+		  "cd .. && git clone -q --bare pol pol.git && "
+		  "git init -q --bare empty.git");
 
 	/* HEAD's tree, only when asked */
 	h = open_repo(e, "pol.git");
@@ -955,8 +914,9 @@ test_server_policy(void **state)
 	tp_history_free(h);
 
 	/* the git folder's file wins, for both hooks */
-	run(e, "printf 'version: 1\\nkinds: {srv: \"s{semver}\"}\\n"
-	       "scopes: {git: [srv], image: []}\\n' >pol.git/tagpolicy.yml");
+	trepo_run(e,
+		  "printf 'version: 1\\nkinds: {srv: \"s{semver}\"}\\n"
+		  "scopes: {git: [srv], image: []}\\n' >pol.git/tagpolicy.yml");
 	h = open_repo(e, "pol.git");
 	tp_error_init(&err);
 	rc = tp_hook_server_policy(&p, h, TP_HOOK_POLICY_TREE, &err);
@@ -974,7 +934,7 @@ test_server_policy(void **state)
 	tp_history_free(h);
 
 	/* an invalid file there is a policy error, not "none" */
-	run(e, "echo 'version: 2' >pol.git/tagpolicy.yml");
+	trepo_run(e, "echo 'version: 2' >pol.git/tagpolicy.yml");
 	h = open_repo(e, "pol.git");
 	tp_error_init(&err);
 	rc = tp_hook_server_policy(&p, h, TP_HOOK_POLICY_TREE, &err);
@@ -989,9 +949,9 @@ test_server_policy(void **state)
 	tp_history_free(h);
 
 	/* both names in the tree */
-	run(e, "cd pol && cp .tagpolicy.yml .tagpolicy.yaml && "
-	       "git add .tagpolicy.yaml && commit two && cd .. && "
-	       "rm -rf pol.git && git clone -q --bare pol pol.git");
+	trepo_run(e, "cd pol && cp .tagpolicy.yml .tagpolicy.yaml && "
+		     "git add .tagpolicy.yaml && commit two && cd .. && "
+		     "rm -rf pol.git && git clone -q --bare pol pol.git");
 	h = open_repo(e, "pol.git");
 	tp_error_init(&err);
 	rc = tp_hook_server_policy(&p, h, TP_HOOK_POLICY_TREE, &err);
@@ -1028,7 +988,7 @@ test_script(void **state)
 }
 
 static char *
-hook_dir(const struct env *e, const char *repo)
+hook_dir(const struct trepo *e, const char *repo)
 {
 	struct tp_history *h = open_repo(e, repo);
 	struct tp_error err;
@@ -1044,7 +1004,7 @@ hook_dir(const struct env *e, const char *repo)
 
 /* The hooks folder of `repo` is `want` (the same folder on disk). */
 static void
-expect_dir(const struct env *e, const char *repo, const char *want)
+expect_dir(const struct trepo *e, const char *repo, const char *want)
 {
 	char *dir = hook_dir(e, repo);
 	struct tp_buf w = TP_BUF_INIT;
@@ -1061,27 +1021,28 @@ expect_dir(const struct env *e, const char *repo, const char *want)
 static void
 test_hook_dir(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 
-	run(e, "newrepo hd && commit one && git worktree add -q ../hd-wt && "
-	       "cd .. && git init -q --bare hd.git && mkdir -p hd/sub "
-	       "hd/custom hd-wt/custom hd-home/.hooks hd.git/bare-hooks");
+	trepo_run(e,
+		  "newrepo hd && commit one && git worktree add -q ../hd-wt && "
+		  "cd .. && git init -q --bare hd.git && mkdir -p hd/sub "
+		  "hd/custom hd-wt/custom hd-home/.hooks hd.git/bare-hooks");
 	expect_dir(e, "hd", "hd/.git/hooks");
 	expect_dir(e, "hd/sub", "hd/.git/hooks");
 	/* a linked worktree shares the main repository's hooks */
 	expect_dir(e, "hd-wt", "hd/.git/hooks");
 	expect_dir(e, "hd.git", "hd.git/hooks");
 	/* core.hooksPath: relative to the top of the working tree */
-	run(e, "cd hd && git config core.hooksPath custom");
+	trepo_run(e, "cd hd && git config core.hooksPath custom");
 	expect_dir(e, "hd/sub", "hd/custom");
 	expect_dir(e, "hd-wt", "hd-wt/custom");
-	run(e,
-	    "cd hd && git config core.hooksPath \"$TP_ROOT/hd-home/.hooks\"");
+	trepo_run(e, "cd hd && "
+		     "git config core.hooksPath \"$TP_ROOT/hd-home/.hooks\"");
 	expect_dir(e, "hd", "hd-home/.hooks");
-	run(e, "cd hd && git config core.hooksPath '~/hd-home/.hooks'");
+	trepo_run(e, "cd hd && git config core.hooksPath '~/hd-home/.hooks'");
 	expect_dir(e, "hd", "hd-home/.hooks");
 	/* a bare repository: relative to the git folder */
-	run(e, "git -C hd.git config core.hooksPath bare-hooks");
+	trepo_run(e, "git -C hd.git config core.hooksPath bare-hooks");
 	expect_dir(e, "hd.git", "hd.git/bare-hooks");
 }
 
@@ -1101,7 +1062,7 @@ read_text(struct tp_buf *out, const char *path)
 static void
 test_install(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_hook_result res;
 	struct tp_buf dir = TP_BUF_INIT, path = TP_BUF_INIT, text = TP_BUF_INIT,
 		      script = TP_BUF_INIT;
@@ -1109,7 +1070,7 @@ test_install(void **state)
 	struct stat st;
 	int rc;
 
-	run(e, "rm -rf inst && mkdir inst");
+	trepo_run(e, "rm -rf inst && mkdir inst");
 	tp_buf_printf(&dir, "%s/inst/deep/hooks", e->root);
 	tp_buf_printf(&path, "%s/pre-push", dir.ptr);
 	tp_hook_script(&script, "pre-push");
@@ -1136,14 +1097,15 @@ test_install(void **state)
 	tp_hook_result_release(&res);
 
 	/* an older hook of ours is updated, without --force */
-	run(e, "printf '#!/bin/sh\\n" TP_HOOK_MARKER " pre-push\\nold\\n' "
-	       ">inst/deep/hooks/pre-push");
+	trepo_run(e,
+		  "printf '#!/bin/sh\\n" TP_HOOK_MARKER " pre-push\\nold\\n' "
+		  ">inst/deep/hooks/pre-push");
 	rc = tp_hook_install(&res, dir.ptr, "pre-push", 0, &err);
 	CHECK_RC(rc, 0, err);
 	assert_int_equal(res.done, TP_HOOK_UPDATED);
 	tp_hook_result_release(&res);
 	/* ... and so is one that lost its x bit */
-	run(e, "chmod 644 inst/deep/hooks/pre-push");
+	trepo_run(e, "chmod 644 inst/deep/hooks/pre-push");
 	rc = tp_hook_install(&res, dir.ptr, "pre-push", 0, &err);
 	CHECK_RC(rc, 0, err);
 	assert_int_equal(res.done, TP_HOOK_UPDATED);
@@ -1152,7 +1114,9 @@ test_install(void **state)
 	assert_int_equal(st.st_mode & 07777, 0755);
 
 	/* someone else's: refused, untouched */
-	run(e, "printf '#!/bin/sh\\necho mine\\n' >inst/deep/hooks/pre-push");
+	trepo_run(
+		e,
+		"printf '#!/bin/sh\\necho mine\\n' >inst/deep/hooks/pre-push");
 	tp_error_init(&err);
 	rc = tp_hook_install(&res, dir.ptr, "pre-push", 0, &err);
 	CHECK_RC(rc, TP_EEXISTS, err);
@@ -1174,22 +1138,26 @@ test_install(void **state)
 		      res.backup[strlen(res.backup) - 1] == 'p',
 	      "backup %s", res.backup);
 	tp_hook_result_release(&res);
-	run(e, "cd inst/deep/hooks && grep -q mine pre-push.tagpolicy-backup "
-	       "&& printf '#!/bin/sh\\necho second\\n' >pre-push");
+	trepo_run(
+		e,
+		"cd inst/deep/hooks && grep -q mine pre-push.tagpolicy-backup "
+		"&& printf '#!/bin/sh\\necho second\\n' >pre-push");
 	rc = tp_hook_install(&res, dir.ptr, "pre-push", 1, &err);
 	CHECK_RC(rc, 0, err);
 	CHECK(res.backup != NULL &&
 		      strstr(res.backup, "pre-push.tagpolicy-backup.1") != NULL,
 	      "backup %s", res.backup);
 	tp_hook_result_release(&res);
-	run(e, "cd inst/deep/hooks && grep -q mine pre-push.tagpolicy-backup "
-	       "&& grep -q second pre-push.tagpolicy-backup.1 && "
-	       "grep -q '" TP_HOOK_MARKER "' pre-push && "
-	       "! ls -a | grep -q '^\\.pre-push\\.tagpolicy-'");
+	trepo_run(
+		e,
+		"cd inst/deep/hooks && grep -q mine pre-push.tagpolicy-backup "
+		"&& grep -q second pre-push.tagpolicy-backup.1 && "
+		"grep -q '" TP_HOOK_MARKER "' pre-push && "
+		"! ls -a | grep -q '^\\.pre-push\\.tagpolicy-'");
 
 	/* a symbolic link is someone else's too */
-	run(e, "cd inst/deep/hooks && rm pre-push && ln -s /bin/true "
-	       "pre-push");
+	trepo_run(e, "cd inst/deep/hooks && rm pre-push && ln -s /bin/true "
+		     "pre-push");
 	tp_error_init(&err);
 	rc = tp_hook_install(&res, dir.ptr, "pre-push", 0, &err);
 	CHECK_RC(rc, TP_EEXISTS, err);
@@ -1203,13 +1171,13 @@ test_install(void **state)
 static void
 test_uninstall(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_hook_result res;
 	struct tp_buf dir = TP_BUF_INIT;
 	struct tp_error err;
 	int rc;
 
-	run(e, "rm -rf un && mkdir -p un/hooks");
+	trepo_run(e, "rm -rf un && mkdir -p un/hooks");
 	tp_buf_printf(&dir, "%s/un/hooks", e->root);
 	tp_error_init(&err);
 
@@ -1227,17 +1195,17 @@ test_uninstall(void **state)
 	CHECK_RC(rc, 0, err);
 	assert_int_equal(res.done, TP_HOOK_REMOVED);
 	tp_hook_result_release(&res);
-	run(e, "test ! -e un/hooks/pre-push");
+	trepo_run(e, "test ! -e un/hooks/pre-push");
 
 	/* someone else's: refused, untouched */
-	run(e, "echo mine >un/hooks/pre-push");
+	trepo_run(e, "echo mine >un/hooks/pre-push");
 	tp_error_init(&err);
 	rc = tp_hook_uninstall(&res, dir.ptr, "pre-push", &err);
 	CHECK_RC(rc, TP_EEXISTS, err);
-	run(e, "grep -q mine un/hooks/pre-push");
+	trepo_run(e, "grep -q mine un/hooks/pre-push");
 
 	/* install --force then uninstall: the newest backup comes back */
-	run(e, "echo older >un/hooks/pre-push.tagpolicy-backup");
+	trepo_run(e, "echo older >un/hooks/pre-push.tagpolicy-backup");
 	tp_error_init(&err);
 	rc = tp_hook_install(&res, dir.ptr, "pre-push", 1, &err);
 	CHECK_RC(rc, 0, err);
@@ -1249,9 +1217,9 @@ test_uninstall(void **state)
 		      strstr(res.backup, "pre-push.tagpolicy-backup.1") != NULL,
 	      "backup %s", res.backup);
 	tp_hook_result_release(&res);
-	run(e, "cd un/hooks && grep -q mine pre-push && "
-	       "test ! -e pre-push.tagpolicy-backup.1 && "
-	       "grep -q older pre-push.tagpolicy-backup");
+	trepo_run(e, "cd un/hooks && grep -q mine pre-push && "
+		     "test ! -e pre-push.tagpolicy-backup.1 && "
+		     "grep -q older pre-push.tagpolicy-backup");
 	tp_buf_release(&dir);
 }
 
@@ -1260,57 +1228,11 @@ main(void)
 {
 	struct tlist l = TLIST_INIT;
 	struct tsv *pp;
-	struct env e;
-	struct tp_buf path = TP_BUF_INIT;
-	FILE *fp;
+	struct trepo e;
 	int rc;
 
-	snprintf(e.root, sizeof(e.root), "/tmp/tp-hook-XXXXXX");
-	if (mkdtemp(e.root) == NULL) {
-		perror("mkdtemp");
+	if (trepo_init(&e, "hook", lib_sh) < 0)
 		return 1;
-	}
-	setenv("HOME", e.root, 1);
-	setenv("TP_ROOT", e.root, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", e.root, 1);
-	setenv("LC_ALL", "C", 1);
-	setenv("TZ", "UTC", 1);
-	tp_buf_printf(&path, "%s/.config", e.root);
-	setenv("XDG_CONFIG_HOME", path.ptr, 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	unsetenv("GIT_OBJECT_DIRECTORY");
-	unsetenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
-	unsetenv("GIT_COMMITTER_NAME");
-	unsetenv("GIT_COMMITTER_EMAIL");
-	unsetenv("GIT_AUTHOR_NAME");
-	unsetenv("GIT_AUTHOR_EMAIL");
-	unsetenv("GIT_COMMITTER_DATE");
-	unsetenv("GIT_AUTHOR_DATE");
-	unsetenv("SOURCE_DATE_EPOCH");
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "%s/lib.sh", e.root);
-	fp = fopen(path.ptr, "w");
-	if (fp == NULL || fputs(lib_sh, fp) < 0 || fclose(fp) != 0) {
-		perror(path.ptr);
-		return 1;
-	}
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "echo 0 > '%s/tick'", e.root);
-	if (system(path.ptr) != 0)
-		return 1;
-
-	/* libgit2 would read /etc/gitconfig: point its search paths here */
-	if (tp_gitlib_load(NULL) < 0)
-		return 1;
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM,
-			 e.root);
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL,
-			 e.root);
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, e.root);
 
 	pp = tsv_load("prepush.tsv");
 	vectors = pp;
@@ -1340,11 +1262,7 @@ main(void)
 	rc = tlist_run(&l, PLAN_NAME);
 
 	tsv_free(pp);
-	git_libgit2_shutdown();
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "rm -rf '%s'", e.root);
-	if (system(path.ptr) != 0)
+	if (trepo_done(&e) < 0)
 		rc = 1;
-	tp_buf_release(&path);
 	return rc;
 }

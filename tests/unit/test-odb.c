@@ -22,22 +22,10 @@
 
 #include "inflate.h"
 #include "odb.h"
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) { \
-			print_error(__VA_ARGS__); \
-			print_error("\n"); \
-			fail_msg("%s", #cond); \
-		} \
-	} while (0)
+#include "trepo.h"
 
 #define CHECK_RC(rc, want, err) \
 	CHECK((rc) == (want), "got %d, want %d: %s", (rc), (want), (err).msg)
-
-struct env {
-	char root[64];
-};
 
 static const char lib_sh[] =
 	"set -e\n"
@@ -103,69 +91,8 @@ static const char lib_sh[] =
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static void run(const struct env *e, const char *fmt, ...) TP_PRINTF(2, 3);
-
-static void
-run(const struct env *e, const char *fmt, ...)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	va_list ap;
-	int rc;
-
-	tp_buf_printf(&cmd, "cd '%s' && . ./lib.sh && ", e->root);
-	va_start(ap, fmt);
-	tp_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	rc = system(cmd.ptr);
-	CHECK(rc == 0, "script failed (%d):\n%s", rc, cmd.ptr);
-	tp_buf_release(&cmd);
-}
-
-/* Runs a command in the root folder; its whole output goes to `out`. */
-static void capture(struct tp_buf *out, const struct env *e, const char *fmt,
-		    ...) TP_PRINTF(3, 4);
-
-static void
-capture(struct tp_buf *out, const struct env *e, const char *fmt, ...)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	char chunk[65536];
-	va_list ap;
-	FILE *fp;
-	size_t n;
-	int rc;
-
-	tp_buf_printf(&cmd, "cd '%s' && . ./lib.sh && ", e->root);
-	va_start(ap, fmt);
-	tp_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	fp = popen(cmd.ptr, "r");
-	CHECK(fp != NULL, "cannot run %s", cmd.ptr);
-	tp_buf_clear(out);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		CHECK(tp_buf_put(out, chunk, n) == 0, "out of memory");
-	rc = pclose(fp);
-	CHECK(rc == 0, "command failed (%d): %s", rc, cmd.ptr);
-	tp_buf_release(&cmd);
-}
-
-/* The first line of a command's output, without its newline. */
-static void
-capture_line(char *line, size_t size, const struct env *e, const char *cmd)
-{
-	struct tp_buf out = TP_BUF_INIT;
-	size_t n;
-
-	capture(&out, e, "%s", cmd);
-	n = strcspn(out.ptr, "\n");
-	CHECK(n < size, "output too long: %s", out.ptr);
-	memcpy(line, out.ptr, n);
-	line[n] = '\0';
-	tp_buf_release(&out);
-}
-
 static struct tp_odb *
-open_odb(const struct env *e, const char *repo)
+open_odb(const struct trepo *e, const char *repo)
 {
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_odb *o = NULL;
@@ -182,7 +109,7 @@ open_odb(const struct env *e, const char *repo)
 
 /* tp_odb_open() on `repo` must fail with TP_EGIT and `msg` in it. */
 static void
-open_fails(const struct env *e, const char *repo, const char *msg)
+open_fails(const struct trepo *e, const char *repo, const char *msg)
 {
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_odb *o = NULL;
@@ -267,15 +194,16 @@ next_record(const char **p, const char *end, char hex[41], char type[8],
  * order (other cache hits).
  */
 static size_t
-check_all(const struct env *e, struct tp_odb *o, const char *repo, int reverse)
+check_all(const struct trepo *e, struct tp_odb *o, const char *repo,
+	  int reverse)
 {
 	struct tp_buf out = TP_BUF_INIT;
 	const char *p, *start, *end, *data, **recs = NULL;
 	char hex[41], type[8];
 	size_t size, n = 0, i;
 
-	capture(&out, e, "git -C '%s' cat-file --batch-all-objects --batch",
-		repo);
+	trepo_capture(&out, e,
+		      "git -C '%s' cat-file --batch-all-objects --batch", repo);
 	p = out.ptr;
 	end = out.ptr + out.len;
 	for (start = p; next_record(&p, end, hex, type, &data, &size);
@@ -301,12 +229,12 @@ check_all(const struct env *e, struct tp_odb *o, const char *repo, int reverse)
 
 /* The number of lines `cmd` prints. */
 static size_t
-count_lines(const struct env *e, const char *cmd)
+count_lines(const struct trepo *e, const char *cmd)
 {
 	struct tp_buf out = TP_BUF_INIT;
 	size_t n = 0, i;
 
-	capture(&out, e, "%s", cmd);
+	trepo_capture(&out, e, "%s", cmd);
 	for (i = 0; i < out.len; i++)
 		n += out.ptr[i] == '\n';
 	tp_buf_release(&out);
@@ -315,7 +243,7 @@ count_lines(const struct env *e, const char *cmd)
 
 /* Pack entry types (first byte of each entry) of every pack of `repo`. */
 static void
-entry_types(const struct env *e, const char *repo, size_t counts[8])
+entry_types(const struct trepo *e, const char *repo, size_t counts[8])
 {
 	struct tp_buf out = TP_BUF_INIT, path = TP_BUF_INIT;
 	char *line, *save = NULL;
@@ -326,7 +254,8 @@ entry_types(const struct env *e, const char *repo, size_t counts[8])
 
 	memset(counts, 0, 8 * sizeof(counts[0]));
 	/* "<pack> <offset>" for every entry of every pack */
-	capture(&out, e,
+	trepo_capture(
+		&out, e,
 		"cd '%s/.git/objects/pack' && for i in *.idx; do "
 		"git show-index < $i | sed \"s/^/${i%%.idx}.pack /\"; done",
 		repo);
@@ -351,9 +280,10 @@ entry_types(const struct env *e, const char *repo, size_t counts[8])
 
 /* "<offset> <id>" lines of the only pack of `repo`, sorted by offset. */
 static void
-pack_entries(struct tp_buf *out, const struct env *e, const char *repo)
+pack_entries(struct tp_buf *out, const struct trepo *e, const char *repo)
 {
-	capture(out, e,
+	trepo_capture(
+		out, e,
 		"cd '%s/.git/objects/pack' && test $(ls *.idx | wc -l) = 1 && "
 		"i=$(ls *.idx) && git show-index < $i | cut -d' ' -f1,2 | "
 		"sort -n",
@@ -362,13 +292,13 @@ pack_entries(struct tp_buf *out, const struct env *e, const char *repo)
 
 /* The path of the only pack of `repo`. */
 static void
-pack_path(struct tp_buf *out, const struct env *e, const char *repo)
+pack_path(struct tp_buf *out, const struct trepo *e, const char *repo)
 {
 	struct tp_buf cmd = TP_BUF_INIT;
 	char name[256];
 
 	tp_buf_printf(&cmd, "ls '%s'/.git/objects/pack/*.pack", repo);
-	capture_line(name, sizeof(name), e, cmd.ptr);
+	trepo_line(name, sizeof(name), e, "%s", cmd.ptr);
 	tp_buf_clear(out);
 	tp_buf_printf(out, "%s/%s", e->root, name);
 	tp_buf_release(&cmd);
@@ -513,15 +443,15 @@ test_id_from_hex(void **state)
 static void
 test_loose_objects(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_odb *o;
 	size_t n;
 
-	run(e, "newrepo loose && mixed && "
-	       "seq 1 250000 | gzip -1 -n > big.bin && "
-	       "seq 1 300000 > big.txt && git add -A && tick && "
-	       "git commit -q -m big && "
-	       "test $(ls .git/objects/pack | wc -l) = 0");
+	trepo_run(e, "newrepo loose && mixed && "
+		     "seq 1 250000 | gzip -1 -n > big.bin && "
+		     "seq 1 300000 > big.txt && git add -A && tick && "
+		     "git commit -q -m big && "
+		     "test $(ls .git/objects/pack | wc -l) = 0");
 	o = open_odb(e, "loose");
 	n = check_all(e, o, "loose", 0);
 	/* 6 commits, 3 tags, trees and blobs */
@@ -546,12 +476,12 @@ test_loose_objects(void **state)
 static void
 test_packed(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_odb *o;
 	size_t n, loose;
 
-	run(e, "newrepo packed && mixed && git gc -q && "
-	       "test $(ls .git/objects/pack/*.pack | wc -l) = 1");
+	trepo_run(e, "newrepo packed && mixed && git gc -q && "
+		     "test $(ls .git/objects/pack/*.pack | wc -l) = 1");
 	loose = count_lines(e, "find packed/.git/objects -type f "
 			       "-path '*/objects/[0-9a-f][0-9a-f]/*'");
 	CHECK(loose == 0, "%zu loose objects left", loose);
@@ -565,7 +495,7 @@ test_packed(void **state)
 
 /* The longest delta chain of the packs of `repo`. */
 static unsigned
-longest_chain(const struct env *e, const char *repo)
+longest_chain(const struct trepo *e, const char *repo)
 {
 	char line[64];
 	struct tp_buf cmd = TP_BUF_INIT;
@@ -575,7 +505,7 @@ longest_chain(const struct env *e, const char *repo)
 		      "sed -n 's/^chain length = \\([0-9]*\\):.*/\\1/p' | "
 		      "sort -n | tail -1",
 		      repo);
-	capture_line(line, sizeof(line), e, cmd.ptr);
+	trepo_line(line, sizeof(line), e, "%s", cmd.ptr);
 	tp_buf_release(&cmd);
 	return (unsigned)strtoul(line, NULL, 10);
 }
@@ -583,13 +513,16 @@ longest_chain(const struct env *e, const char *repo)
 static void
 test_ofs_deltas(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	size_t counts[8], n;
 	struct tp_odb *o;
 	unsigned depth;
 
-	run(e, "newrepo ofs && versions a.txt 90 && versions b.txt 30 && "
-	       "git repack -q -adf --depth=50 --window=50 && git prune-packed");
+	trepo_run(
+		e,
+		"newrepo ofs && versions a.txt 90 && versions b.txt 30 && "
+		"git repack -q -adf --depth=50 --window=50 && "
+		"git prune-packed");
 	entry_types(e, "ofs", counts);
 	CHECK(counts[6] >= 80 && counts[7] == 0,
 	      "%zu OFS_DELTA, %zu REF_DELTA entries", counts[6], counts[7]);
@@ -606,14 +539,15 @@ test_ofs_deltas(void **state)
 static void
 test_ref_deltas(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	size_t counts[8], n;
 	struct tp_odb *o;
 	unsigned depth;
 
-	run(e, "newrepo ref && versions a.txt 80 && "
-	       "git -c repack.useDeltaBaseOffset=false "
-	       "repack -q -adf --depth=50 --window=50 && git prune-packed");
+	trepo_run(e,
+		  "newrepo ref && versions a.txt 80 && "
+		  "git -c repack.useDeltaBaseOffset=false "
+		  "repack -q -adf --depth=50 --window=50 && git prune-packed");
 	entry_types(e, "ref", counts);
 	CHECK(counts[7] >= 60 && counts[6] == 0,
 	      "%zu OFS_DELTA, %zu REF_DELTA entries", counts[6], counts[7]);
@@ -630,14 +564,14 @@ test_ref_deltas(void **state)
 static void
 test_two_packs_and_loose(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_odb *o;
 	size_t n;
 
-	run(e, "newrepo two && versions a.txt 10 && git repack -q -d && "
-	       "versions b.txt 12 && commit more && git repack -q -d && "
-	       "commit loose-one && commit loose-two && "
-	       "test $(ls .git/objects/pack/*.pack | wc -l) = 2");
+	trepo_run(e, "newrepo two && versions a.txt 10 && git repack -q -d && "
+		     "versions b.txt 12 && commit more && git repack -q -d && "
+		     "commit loose-one && commit loose-two && "
+		     "test $(ls .git/objects/pack/*.pack | wc -l) = 2");
 	CHECK(count_lines(e, "find two/.git/objects -type f "
 			     "-path '*/objects/[0-9a-f][0-9a-f]/*'") >= 6,
 	      "no loose objects");
@@ -651,29 +585,29 @@ test_two_packs_and_loose(void **state)
 static void
 test_pack_written_after_open(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	char head[64], old[64], hex[64];
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_odb *o;
 	struct stat st;
 
-	run(e, "newrepo later && commit one && git repack -q -d");
-	capture_line(old, sizeof(old), e, "git -C later rev-parse HEAD");
+	trepo_run(e, "newrepo later && commit one && git repack -q -d");
+	trepo_line(old, sizeof(old), e, "%s", "git -C later rev-parse HEAD");
 	o = open_odb(e, "later");
 	check_all(e, o, "later", 0);
 
 	/* new objects go into a new pack, and their loose files go away */
-	run(e, "cd later && commit two && commit three && "
-	       "git repack -q -d && git prune-packed");
-	capture_line(head, sizeof(head), e, "git -C later rev-parse HEAD");
+	trepo_run(e, "cd later && commit two && commit three && "
+		     "git repack -q -d && git prune-packed");
+	trepo_line(head, sizeof(head), e, "%s", "git -C later rev-parse HEAD");
 	tp_buf_printf(&path, "%s/later/.git/objects/%.2s/%s", e->root, head,
 		      head + 2);
 	CHECK(stat(path.ptr, &st) != 0, "%s is still loose", head);
 	check_all(e, o, "later", 0);
 
 	/* all packs replaced by one: the old files are gone, not needed */
-	run(e, "cd later && commit four && git repack -q -adf && "
-	       "git prune-packed");
+	trepo_run(e, "cd later && commit four && git repack -q -adf && "
+		     "git prune-packed");
 	check_all(e, o, "later", 1);
 	tp_odb_free(o);
 
@@ -695,24 +629,24 @@ test_pack_written_after_open(void **state)
 static void
 test_not_found(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_odb *o;
 
 	/* an empty repository, and then one without objects/pack at all */
-	run(e, "newrepo empty");
+	trepo_run(e, "newrepo empty");
 	o = open_odb(e, "empty");
 	read_fails(o, "0123456789abcdef0123456789abcdef01234567", TP_ENOTFOUND,
 		   "object '0123456789abcdef0123456789abcdef01234567' not "
 		   "found");
 	tp_odb_free(o);
-	run(e, "rm -rf empty/.git/objects/pack empty/.git/objects/info");
+	trepo_run(e, "rm -rf empty/.git/objects/pack empty/.git/objects/info");
 	o = open_odb(e, "empty");
 	read_fails(o, "ffffffffffffffffffffffffffffffffffffffff", TP_ENOTFOUND,
 		   "not found");
 	tp_odb_free(o);
 
 	/* a packed repository: ids before, between and after its ids */
-	run(e, "newrepo nf && versions a.txt 20 && git gc -q");
+	trepo_run(e, "newrepo nf && versions a.txt 20 && git gc -q");
 	o = open_odb(e, "nf");
 	read_fails(o, "0000000000000000000000000000000000000000", TP_ENOTFOUND,
 		   "not found");
@@ -726,7 +660,7 @@ test_not_found(void **state)
 static void
 test_big_pack_lookups(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf out = TP_BUF_INIT;
 	unsigned char id[20], *data;
 	enum tp_odb_type t;
@@ -740,14 +674,14 @@ test_big_pack_lookups(void **state)
 	 * 20,000 blobs in one pack: ~80 ids per fanout bucket, more than
 	 * one read window, so the interpolation search really searches.
 	 */
-	run(e, "newrepo many && mkdir d && "
-	       "awk 'BEGIN { for (i = 0; i < 20000; i++) "
-	       "print \"blob\\nmark :\" i + 1 \"\\ndata <<E\\nblob \" i "
-	       "\"\\nE\\n\" }' | git fast-import --quiet && "
-	       "test $(ls .git/objects/pack/*.pack | wc -l) = 1");
-	capture(&out, e,
-		"git -C many cat-file --batch-all-objects "
-		"--batch-check='%%(objectname)'");
+	trepo_run(e, "newrepo many && mkdir d && "
+		     "awk 'BEGIN { for (i = 0; i < 20000; i++) "
+		     "print \"blob\\nmark :\" i + 1 \"\\ndata <<E\\nblob \" i "
+		     "\"\\nE\\n\" }' | git fast-import --quiet && "
+		     "test $(ls .git/objects/pack/*.pack | wc -l) = 1");
+	trepo_capture(&out, e,
+		      "git -C many cat-file --batch-all-objects "
+		      "--batch-check='%%(objectname)'");
 	o = open_odb(e, "many");
 	for (line = out.ptr; *line != '\0'; line = next) {
 		next = strchr(line, '\n');
@@ -780,11 +714,11 @@ test_big_pack_lookups(void **state)
 static void
 test_alternates(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 
-	run(e, "newrepo altsrc && commit one && cd .. && "
-	       "git clone -q -s altsrc alt && "
-	       "test -f alt/.git/objects/info/alternates");
+	trepo_run(e, "newrepo altsrc && commit one && cd .. && "
+		     "git clone -q -s altsrc alt && "
+		     "test -f alt/.git/objects/info/alternates");
 	open_fails(e, "alt",
 		   "/alt/.git/objects/info/alternates' is not supported");
 }
@@ -792,7 +726,7 @@ test_alternates(void **state)
 static void
 test_open_errors(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_odb *o = (struct tp_odb *)&path;
 	struct tp_error err;
@@ -813,40 +747,40 @@ test_open_errors(void **state)
 	      "a file: %d %s", rc, err.msg);
 
 	/* index version 1 */
-	run(e, "newrepo v1 && commit one && git gc -q && "
-	       "cd .git/objects/pack && p=$(ls *.pack) && rm -f *.idx && "
-	       "git index-pack --index-version=1 $p >/dev/null");
+	trepo_run(e, "newrepo v1 && commit one && git gc -q && "
+		     "cd .git/objects/pack && p=$(ls *.pack) && rm -f *.idx && "
+		     "git index-pack --index-version=1 $p >/dev/null");
 	open_fails(e, "v1", "has version 1, which is not supported");
 
 	/* an index too short, too long, or cut in its header */
-	run(e, "newrepo cut && commit one && git gc -q && "
-	       "cp -r .git/objects ../cut-objects && "
-	       "cd .git/objects/pack && i=$(ls *.idx) && chmod u+w $i && "
-	       "truncate -s -8 $i");
+	trepo_run(e, "newrepo cut && commit one && git gc -q && "
+		     "cp -r .git/objects ../cut-objects && "
+		     "cd .git/objects/pack && i=$(ls *.idx) && chmod u+w $i && "
+		     "truncate -s -8 $i");
 	open_fails(e, "cut", "has a size that does not match its");
-	run(e, "cd cut/.git/objects/pack && i=$(ls *.idx) && "
-	       "truncate -s +12 $i");
+	trepo_run(e, "cd cut/.git/objects/pack && i=$(ls *.idx) && "
+		     "truncate -s +12 $i");
 	open_fails(e, "cut", "has a size that does not match its");
-	run(e, "cd cut/.git/objects/pack && i=$(ls *.idx) && "
-	       "truncate -s 100 $i");
+	trepo_run(e, "cd cut/.git/objects/pack && i=$(ls *.idx) && "
+		     "truncate -s 100 $i");
 	open_fails(e, "cut", "is too small");
 	/* a fanout table that goes down */
-	run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
-	       "cut/.git/objects && cd cut/.git/objects/pack && "
-	       "i=$(ls *.idx) && chmod u+w $i && "
-	       "printf '\\377\\377\\377\\377' | "
-	       "dd of=$i bs=1 seek=8 conv=notrunc 2>/dev/null");
+	trepo_run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
+		     "cut/.git/objects && cd cut/.git/objects/pack && "
+		     "i=$(ls *.idx) && chmod u+w $i && "
+		     "printf '\\377\\377\\377\\377' | "
+		     "dd of=$i bs=1 seek=8 conv=notrunc 2>/dev/null");
 	open_fails(e, "cut", "has a corrupt fanout table");
 	/* an unknown index version */
-	run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
-	       "cut/.git/objects && cd cut/.git/objects/pack && "
-	       "i=$(ls *.idx) && chmod u+w $i && printf '\\0\\0\\0\\3' | "
-	       "dd of=$i bs=1 seek=4 conv=notrunc 2>/dev/null");
+	trepo_run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
+		     "cut/.git/objects && cd cut/.git/objects/pack && "
+		     "i=$(ls *.idx) && chmod u+w $i && printf '\\0\\0\\0\\3' | "
+		     "dd of=$i bs=1 seek=4 conv=notrunc 2>/dev/null");
 	open_fails(e, "cut", "has unsupported version 3");
 
 	/* a pack whose trailer, count or magic is not right */
-	run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
-	       "cut/.git/objects && chmod u+w cut/.git/objects/pack/*");
+	trepo_run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
+		     "cut/.git/objects && chmod u+w cut/.git/objects/pack/*");
 	{
 		struct tp_buf pack = TP_BUF_INIT;
 		struct stat st;
@@ -860,31 +794,35 @@ test_open_errors(void **state)
 		tp_buf_release(&pack);
 	}
 	open_fails(e, "cut", "does not match its index (checksum)");
-	run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
-	       "cut/.git/objects && cd cut/.git/objects/pack && "
-	       "p=$(ls *.pack) && chmod u+w $p && "
-	       "printf '\\0\\0\\1\\0' | dd of=$p bs=1 seek=8 conv=notrunc "
-	       "2>/dev/null");
+	trepo_run(e,
+		  "rm -rf cut/.git/objects && cp -r cut-objects "
+		  "cut/.git/objects && cd cut/.git/objects/pack && "
+		  "p=$(ls *.pack) && chmod u+w $p && "
+		  "printf '\\0\\0\\1\\0' | dd of=$p bs=1 seek=8 conv=notrunc "
+		  "2>/dev/null");
 	open_fails(e, "cut", "objects but its index lists");
-	run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
-	       "cut/.git/objects && cd cut/.git/objects/pack && "
-	       "p=$(ls *.pack) && chmod u+w $p && "
-	       "printf 'KCAP' | dd of=$p bs=1 seek=0 conv=notrunc 2>/dev/null");
+	trepo_run(
+		e,
+		"rm -rf cut/.git/objects && cp -r cut-objects "
+		"cut/.git/objects && cd cut/.git/objects/pack && "
+		"p=$(ls *.pack) && chmod u+w $p && "
+		"printf 'KCAP' | "
+		"dd of=$p bs=1 seek=0 conv=notrunc 2>/dev/null");
 	open_fails(e, "cut", "has a bad header");
-	run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
-	       "cut/.git/objects && cd cut/.git/objects/pack && "
-	       "p=$(ls *.pack) && chmod u+w $p && truncate -s 20 $p");
+	trepo_run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
+		     "cut/.git/objects && cd cut/.git/objects/pack && "
+		     "p=$(ls *.pack) && chmod u+w $p && truncate -s 20 $p");
 	open_fails(e, "cut", "is too small");
 
 	/* an index without its pack is skipped, as git does */
-	run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
-	       "cut/.git/objects && rm cut/.git/objects/pack/*.pack");
+	trepo_run(e, "rm -rf cut/.git/objects && cp -r cut-objects "
+		     "cut/.git/objects && rm cut/.git/objects/pack/*.pack");
 	o = open_odb(e, "cut");
 	{
 		char head[64];
 
-		capture_line(head, sizeof(head), e,
-			     "git -C cut rev-parse HEAD");
+		trepo_line(head, sizeof(head), e, "%s",
+			   "git -C cut rev-parse HEAD");
 		read_fails(o, head, TP_ENOTFOUND, "not found");
 	}
 	tp_odb_free(o);
@@ -911,7 +849,7 @@ test_crafted_loose_objects(void **state)
 		  "size larger than its data can hold" },
 		{ "", 0, "bad header" },
 	};
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	const char *hex = "1234567890abcdef1234567890abcdef12345678";
 	unsigned char z[256], id[20], *data;
 	struct tp_buf path = TP_BUF_INIT;
@@ -921,7 +859,7 @@ test_crafted_loose_objects(void **state)
 	size_t zlen, size, i;
 	int rc;
 
-	run(e, "newrepo crafted && mkdir -p .git/objects/12");
+	trepo_run(e, "newrepo crafted && mkdir -p .git/objects/12");
 	tp_buf_printf(&path, "%s/crafted/.git/objects/12/%s", e->root, hex + 2);
 	o = open_odb(e, "crafted");
 	id_of(id, hex);
@@ -962,20 +900,21 @@ test_crafted_loose_objects(void **state)
 static void
 test_corrupt_loose_object(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	char hex[64];
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_odb *o;
 	unsigned char b;
 	struct stat st;
 
-	run(e, "newrepo badloose && seq 1 5000 > f && git add f && "
-	       "tick && git commit -q -m f");
-	capture_line(hex, sizeof(hex), e, "git -C badloose rev-parse HEAD:f");
+	trepo_run(e, "newrepo badloose && seq 1 5000 > f && git add f && "
+		     "tick && git commit -q -m f");
+	trepo_line(hex, sizeof(hex), e, "%s",
+		   "git -C badloose rev-parse HEAD:f");
 	tp_buf_printf(&path, "%s/badloose/.git/objects/%.2s/%s", e->root, hex,
 		      hex + 2);
 	CHECK(stat(path.ptr, &st) == 0 && st.st_size > 100, "no loose blob");
-	run(e, "chmod u+w badloose/.git/objects/[0-9a-f][0-9a-f]/*");
+	trepo_run(e, "chmod u+w badloose/.git/objects/[0-9a-f][0-9a-f]/*");
 	o = open_odb(e, "badloose");
 	check_all(e, o, "badloose", 0);
 	read_at(path.ptr, (uint64_t)st.st_size / 2, &b, 1);
@@ -1020,7 +959,7 @@ find_entry(const struct tp_buf *entries, const char *pack, int type,
 static void
 test_corrupt_pack_entries(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf entries = TP_BUF_INIT, pack = TP_BUF_INIT;
 	unsigned char save[32], b[32];
 	char hex[41], other[41];
@@ -1029,9 +968,9 @@ test_corrupt_pack_entries(void **state)
 	size_t h;
 
 	/* OFS_DELTA pack: damaged zlib data, unknown types, bad offsets */
-	run(e, "newrepo badpack && versions a.txt 20 && "
-	       "git repack -q -adf && git prune-packed && "
-	       "chmod u+w .git/objects/pack/*");
+	trepo_run(e, "newrepo badpack && versions a.txt 20 && "
+		     "git repack -q -adf && git prune-packed && "
+		     "chmod u+w .git/objects/pack/*");
 	pack_entries(&entries, e, "badpack");
 	pack_path(&pack, e, "badpack");
 	/* a whole blob: a byte of its zlib data flipped */
@@ -1091,9 +1030,9 @@ test_corrupt_pack_entries(void **state)
 	tp_odb_free(o);
 
 	/* REF_DELTA pack: a base that is missing, a base that is itself */
-	run(e, "newrepo badref && versions a.txt 20 && "
-	       "git -c repack.useDeltaBaseOffset=false repack -q -adf && "
-	       "git prune-packed && chmod u+w .git/objects/pack/*");
+	trepo_run(e, "newrepo badref && versions a.txt 20 && "
+		     "git -c repack.useDeltaBaseOffset=false repack -q -adf && "
+		     "git prune-packed && chmod u+w .git/objects/pack/*");
 	pack_entries(&entries, e, "badref");
 	pack_path(&pack, e, "badref");
 	find_entry(&entries, pack.ptr, 7, 0, &off, hex);
@@ -1167,7 +1106,7 @@ rnd(uint64_t *s)
 static void
 test_damaged_pack(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf pack = TP_BUF_INIT, out = TP_BUF_INIT;
 	const char *p, *end, *data;
 	char hexes[400][41], type[8];
@@ -1182,13 +1121,14 @@ test_damaged_pack(void **state)
 	struct stat st;
 	int it, rc;
 
-	run(e, "newrepo fuzz && versions a.txt 25 && commit x && "
-	       "git repack -q -adf --depth=20 && git prune-packed && "
-	       "chmod u+w .git/objects/pack/*");
+	trepo_run(e, "newrepo fuzz && versions a.txt 25 && commit x && "
+		     "git repack -q -adf --depth=20 && git prune-packed && "
+		     "chmod u+w .git/objects/pack/*");
 	pack_path(&pack, e, "fuzz");
 	CHECK(stat(pack.ptr, &st) == 0, "no pack");
 	psize = (uint64_t)st.st_size;
-	capture(&out, e, "git -C fuzz cat-file --batch-all-objects --batch");
+	trepo_capture(&out, e,
+		      "git -C fuzz cat-file --batch-all-objects --batch");
 	p = out.ptr;
 	end = out.ptr + out.len;
 	while (n < 400 && next_record(&p, end, hexes[n], type, &data, &size)) {
@@ -1304,7 +1244,7 @@ put_fixed_stream(struct tp_buf *b, const unsigned char *data, size_t len)
 static void
 test_crafted_pack(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf pack = TP_BUF_INIT, path = TP_BUF_INIT;
 	unsigned char data[30000], z[128], delta[64], sum[20];
 	char line[128];
@@ -1353,19 +1293,20 @@ test_crafted_pack(void **state)
 	zlen = zstored(z, delta, i);
 	tp_buf_put(&pack, z, zlen);
 
-	run(e, "newrepo crafted-pack");
+	trepo_run(e, "newrepo crafted-pack");
 	tp_buf_printf(&path, "%s/crafted-pack/p.pack", e->root);
 	write_file(path.ptr, pack.ptr, pack.len);
-	capture_line(line, sizeof(line), e,
-		     "sha1sum crafted-pack/p.pack | cut -c1-40");
+	trepo_line(line, sizeof(line), e, "%s",
+		   "sha1sum crafted-pack/p.pack | cut -c1-40");
 	id_of(sum, line);
 	tp_buf_put(&pack, sum, 20);
 	write_file(path.ptr, pack.ptr, pack.len);
-	run(e, "cd crafted-pack && "
-	       "git index-pack -o .git/objects/pack/pack-$(sha1sum p.pack "
-	       "| cut -c1-40).idx p.pack >/dev/null && "
-	       "mv p.pack .git/objects/pack/pack-$(sha1sum p.pack "
-	       "| cut -c1-40).pack");
+	trepo_run(e,
+		  "cd crafted-pack && "
+		  "git index-pack -o .git/objects/pack/pack-$(sha1sum p.pack "
+		  "| cut -c1-40).idx p.pack >/dev/null && "
+		  "mv p.pack .git/objects/pack/pack-$(sha1sum p.pack "
+		  "| cut -c1-40).pack");
 	o = open_odb(e, "crafted-pack");
 	CHECK(check_all(e, o, "crafted-pack", 0) == 3, "three objects");
 	tp_odb_free(o);
@@ -1458,7 +1399,7 @@ put_be32(struct tp_buf *b, uint32_t v)
  * and a version-2 index listing the `n` ids of `f` (sorted here).
  */
 static void
-write_fake_pack(const struct env *e, const char *repo, const char *name,
+write_fake_pack(const struct trepo *e, const char *repo, const char *name,
 		const struct tp_buf *body, struct fake *f, size_t n)
 {
 	struct tp_buf idx = TP_BUF_INIT, path = TP_BUF_INIT;
@@ -1546,7 +1487,7 @@ read_blob(struct tp_odb *o, const unsigned char id[20], const void *want,
 static void
 test_index_search(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf body = TP_BUF_INIT;
 	struct fake *f, probe;
 	struct tp_odb *o;
@@ -1600,7 +1541,7 @@ test_index_search(void **state)
 		f[i].off = 12;
 		f[i].large = (int)(i % 2);
 	}
-	run(e, "newrepo search");
+	trepo_run(e, "newrepo search");
 	write_fake_pack(e, "search", "search", &body, f, n);
 	o = open_odb(e, "search");
 	for (i = 0; i < n; i++) {
@@ -1620,21 +1561,21 @@ test_index_search(void **state)
 static void
 test_large_offsets_from_git(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	unsigned long nobj, nlarge, size;
 	struct tp_odb *o;
 	char line[64];
 
 	/* index-pack puts every offset above 100 in the 64-bit table */
-	run(e, "newrepo large && versions a.txt 10 && git gc -q && "
-	       "cd .git/objects/pack && p=$(ls *.pack) && chmod u+w . && "
-	       "rm -f *.idx *.rev *.bitmap && "
-	       "git index-pack --index-version=2,100 $p >/dev/null");
-	capture_line(line, sizeof(line), e,
-		     "cd large/.git/objects/pack && i=$(ls *.idx) && "
-		     "echo $(git show-index < $i | wc -l) "
-		     "$(git show-index < $i | awk '$1 > 100' | wc -l) "
-		     "$(wc -c < $i)");
+	trepo_run(e, "newrepo large && versions a.txt 10 && git gc -q && "
+		     "cd .git/objects/pack && p=$(ls *.pack) && chmod u+w . && "
+		     "rm -f *.idx *.rev *.bitmap && "
+		     "git index-pack --index-version=2,100 $p >/dev/null");
+	trepo_line(line, sizeof(line), e, "%s",
+		   "cd large/.git/objects/pack && i=$(ls *.idx) && "
+		   "echo $(git show-index < $i | wc -l) "
+		   "$(git show-index < $i | awk '$1 > 100' | wc -l) "
+		   "$(wc -c < $i)");
 	CHECK(sscanf(line, "%lu %lu %lu", &nobj, &nlarge, &size) == 3, "'%s'",
 	      line);
 	/* the 64-bit table is really there */
@@ -1652,7 +1593,7 @@ test_large_offsets_from_git(void **state)
 static void
 test_crafted_deltas(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	struct tp_buf body = TP_BUF_INIT, d = TP_BUF_INIT, want = TP_BUF_INIT;
 	unsigned char *big, loose[20], other[20];
 	struct fake f[32], g[1];
@@ -1679,9 +1620,9 @@ test_crafted_deltas(void **state)
 	CHECK(big != NULL, "out of memory");
 	for (i = 0; i < 70000; i++)
 		big[i] = (unsigned char)('a' + i % 23);
-	run(e, "newrepo deltas && printf 'hello\\n' | "
-	       "git hash-object -w --stdin > ../loose-id");
-	capture_line(hex, sizeof(hex), e, "cat loose-id");
+	trepo_run(e, "newrepo deltas && printf 'hello\\n' | "
+		     "git hash-object -w --stdin > ../loose-id");
+	trepo_line(hex, sizeof(hex), e, "%s", "cat loose-id");
 	id_of(loose, hex);
 
 	/* another pack holds the blob "other base" under id 0x77... */
@@ -1884,41 +1825,10 @@ int
 main(void)
 {
 	struct tlist l = TLIST_INIT;
-	struct tp_buf path = TP_BUF_INIT;
-	struct env e;
-	FILE *fp;
+	struct trepo e;
 	int rc;
 
-	snprintf(e.root, sizeof(e.root), "/tmp/tp-odb-XXXXXX");
-	if (mkdtemp(e.root) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
-	setenv("HOME", e.root, 1);
-	setenv("TP_ROOT", e.root, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", e.root, 1);
-	setenv("LC_ALL", "C", 1);
-	setenv("TZ", "UTC", 1);
-	tp_buf_printf(&path, "%s/.config", e.root);
-	setenv("XDG_CONFIG_HOME", path.ptr, 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	unsetenv("GIT_OBJECT_DIRECTORY");
-	unsetenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
-	unsetenv("GIT_COMMITTER_DATE");
-	unsetenv("GIT_AUTHOR_DATE");
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "%s/lib.sh", e.root);
-	fp = fopen(path.ptr, "w");
-	if (fp == NULL || fputs(lib_sh, fp) < 0 || fclose(fp) != 0) {
-		perror(path.ptr);
-		return 1;
-	}
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "echo 0 > '%s/tick'", e.root);
-	if (system(path.ptr) != 0)
+	if (trepo_init(&e, "odb", lib_sh) < 0)
 		return 1;
 
 #define ADD(fn) tlist_add(&l, #fn, fn, &e)
@@ -1943,11 +1853,7 @@ main(void)
 	ADD(test_crafted_deltas);
 #undef ADD
 	rc = tlist_run(&l, "odb");
-
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "rm -rf '%s'", e.root);
-	if (system(path.ptr) != 0)
+	if (trepo_done(&e) < 0)
 		rc = 1;
-	tp_buf_release(&path);
 	return rc;
 }

@@ -24,65 +24,54 @@
 
 #include "tsv.h"
 
-#include "gitlib.h"
 #include "repo.h"
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			print_error(__VA_ARGS__);                            \
-			print_error("\n");                                   \
-			fail_msg("%s", #cond);                               \
-		}                                                            \
-	} while (0)
+#include "trepo.h"
 
 /* Checks that a library call returned `want`, showing the error if not. */
-#define CHECK_RC(rc, want, err, what)                                        \
-	CHECK((rc) == (want), "%s: got %d, want %d: %s", (what), (rc),       \
-	      (want), (err).msg)
-
-struct env {
-	char root[64];
-};
+#define CHECK_RC(rc, want, err, what) \
+	CHECK((rc) == (want), "%s: got %d, want %d: %s", (what), (rc), (want), \
+	      (err).msg)
 
 /* Shell helpers every repository script starts with. */
-static const char lib_sh[] =
-	"set -e\n"
-	"export GIT_AUTHOR_DATE='@1700000000 +0000' "
-	"GIT_COMMITTER_DATE='@1700000000 +0000'\n"
-	"newrepo() {\n"
-	"  rm -rf \"$1\"\n"
-	"  git init -q -b main \"$1\"\n"
-	"  cd \"$1\"\n"
-	"  git config user.name 'Tess Ter'\n"
-	"  git config user.email tess@example.com\n"
-	"}\n"
-	"commit() {\n"
-	"  echo \"$1\" >> file.txt\n"
-	"  git add -A\n"
-	"  git commit -q -m \"$1\"\n"
-	"}\n";
+static const char lib_sh[] = "set -e\n"
+			     "export GIT_AUTHOR_DATE='@1700000000 +0000' "
+			     "GIT_COMMITTER_DATE='@1700000000 +0000'\n"
+			     "newrepo() {\n"
+			     "  rm -rf \"$1\"\n"
+			     "  git init -q -b main \"$1\"\n"
+			     "  cd \"$1\"\n"
+			     "  git config user.name 'Tess Ter'\n"
+			     "  git config user.email tess@example.com\n"
+			     "}\n"
+			     "commit() {\n"
+			     "  echo \"$1\" >> file.txt\n"
+			     "  git add -A\n"
+			     "  git commit -q -m \"$1\"\n"
+			     "}\n";
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
 
 /* The variables TP_REPO_OPEN_ENV looks at, as libgit2 1.5 reads them. */
-static const char *const env_vars[] = {
-	"GIT_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-	"GIT_COMMON_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_NAMESPACE",
-	"GIT_DISCOVERY_ACROSS_FILESYSTEM"
-};
+static const char *const env_vars[] = { "GIT_DIR",
+					"GIT_OBJECT_DIRECTORY",
+					"GIT_ALTERNATE_OBJECT_DIRECTORIES",
+					"GIT_COMMON_DIR",
+					"GIT_WORK_TREE",
+					"GIT_INDEX_FILE",
+					"GIT_NAMESPACE",
+					"GIT_DISCOVERY_ACROSS_FILESYSTEM" };
 
 /*
  * Every test starts here: the working folder is the root, discovery stops
  * at the root, and no GIT_DIR-like variable is set (a failed test may
  * have left them changed).
  */
-static const struct env *
+static const struct trepo *
 begin(void **state)
 {
-	const struct env *e = *state;
+	const struct trepo *e = *state;
 	size_t i;
 
 	CHECK(chdir(e->root) == 0, "cannot enter the test folder");
@@ -94,75 +83,11 @@ begin(void **state)
 
 /* "<root>/<rel>" in `b`, which is cleared first. */
 static const char *
-at(struct tp_buf *b, const struct env *e, const char *rel)
+at(struct tp_buf *b, const struct trepo *e, const char *rel)
 {
 	tp_buf_clear(b);
 	tp_buf_printf(b, "%s/%s", e->root, rel);
 	return b->ptr;
-}
-
-/* Runs a shell script (after lib.sh) in the root; it must succeed. */
-static void
-run(const struct env *e, const char *fmt, ...) TP_PRINTF(2, 3);
-
-static void
-run(const struct env *e, const char *fmt, ...)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	va_list ap;
-	int rc;
-
-	tp_buf_printf(&cmd, "cd '%s' && . ./lib.sh && ", e->root);
-	va_start(ap, fmt);
-	tp_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	rc = system(cmd.ptr);
-	CHECK(rc == 0, "script failed (%d):\n%s", rc, cmd.ptr);
-	tp_buf_release(&cmd);
-}
-
-/* Runs a command in the root; its whole output goes into `out`. */
-static void
-capture(struct tp_buf *out, const struct env *e, const char *fmt, ...)
-	TP_PRINTF(3, 4);
-
-static void
-capture(struct tp_buf *out, const struct env *e, const char *fmt, ...)
-{
-	struct tp_buf cmd = TP_BUF_INIT;
-	char chunk[4096];
-	va_list ap;
-	FILE *fp;
-	size_t n;
-	int rc;
-
-	tp_buf_printf(&cmd, "cd '%s' && ", e->root);
-	va_start(ap, fmt);
-	tp_buf_vprintf(&cmd, fmt, ap);
-	va_end(ap);
-	fp = popen(cmd.ptr, "r");
-	CHECK(fp != NULL, "cannot run %s", cmd.ptr);
-	tp_buf_clear(out);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		tp_buf_put(out, chunk, n);
-	rc = pclose(fp);
-	CHECK(rc == 0, "command failed (%d): %s", rc, cmd.ptr);
-	tp_buf_release(&cmd);
-}
-
-/* The full id of `rev` in the repository `repo` (under the root). */
-static void
-rev_parse(char hex[41], const struct env *e, const char *repo,
-	  const char *rev)
-{
-	struct tp_buf out = TP_BUF_INIT;
-
-	capture(&out, e, "git -C '%s' rev-parse --verify -q '%s'", repo, rev);
-	CHECK(out.len == 41 && out.ptr[40] == '\n',
-	      "rev-parse %s in %s: '%s'", rev, repo, out.ptr);
-	memcpy(hex, out.ptr, 40);
-	hex[40] = '\0';
-	tp_buf_release(&out);
 }
 
 static void
@@ -184,7 +109,7 @@ to_hex(char hex[41], const unsigned char id[20])
  * it.
  */
 static int
-try_open(struct tp_repo **r, const struct env *e, const char *start,
+try_open(struct tp_repo **r, const struct trepo *e, const char *start,
 	 unsigned flags)
 {
 	struct tp_buf path = TP_BUF_INIT;
@@ -206,8 +131,8 @@ try_open(struct tp_repo **r, const struct env *e, const char *start,
 
 /* tp_repo_open() on `start` must open (want 1) or decline (want 0). */
 static void
-expect_open(const struct env *e, const char *start, unsigned flags,
-	    int want, const char *what)
+expect_open(const struct trepo *e, const char *start, unsigned flags, int want,
+	    const char *what)
 {
 	struct tp_repo *r;
 	int rc;
@@ -220,7 +145,7 @@ expect_open(const struct env *e, const char *start, unsigned flags,
 
 /* Opens the repository of `dir` (under the root); it must open. */
 static struct tp_repo *
-open_repo(const struct env *e, const char *dir)
+open_repo(const struct trepo *e, const char *dir)
 {
 	struct tp_repo *r;
 
@@ -230,7 +155,7 @@ open_repo(const struct env *e, const char *dir)
 
 /* 1 when libgit2 opens a repository from `start` (under the root). */
 static int
-git_opens(const struct env *e, const char *start)
+git_opens(const struct trepo *e, const char *start)
 {
 	struct tp_buf path = TP_BUF_INIT;
 	git_repository *g = NULL;
@@ -262,8 +187,8 @@ same_folder(const char *what, const char *native, const char *git)
 	      what, native, git);
 	CHECK(strlen(a) == n - 1 && strncmp(a, native, n - 1) == 0,
 	      "%s: '%s' is not canonical ('%s')", what, native, a);
-	CHECK(strcmp(a, b) == 0, "%s: native '%s', libgit2 '%s'", what,
-	      native, git);
+	CHECK(strcmp(a, b) == 0, "%s: native '%s', libgit2 '%s'", what, native,
+	      git);
 	free(a);
 	free(b);
 }
@@ -288,12 +213,12 @@ expect_ref(struct tp_repo *r, const char *name, const char *want)
 
 /* `name` resolves to the id of `rev` in `repo`, as git says. */
 static void
-ref_as_git(const struct env *e, struct tp_repo *r, const char *repo,
+ref_as_git(const struct trepo *e, struct tp_repo *r, const char *repo,
 	   const char *name, const char *rev)
 {
 	char want[41];
 
-	rev_parse(want, e, repo, rev);
+	trepo_rev_parse(want, e, repo, rev);
 	expect_ref(r, name, want);
 }
 
@@ -310,8 +235,7 @@ expect_unborn(struct tp_repo *r, const char *name, const char *want_last)
 	rc = tp_repo_ref(id, &last, r, name, &err);
 	CHECK_RC(rc, TP_ENOTFOUND, err, name);
 	CHECK(err.code == TP_ENOTFOUND && strstr(err.msg, want_last) != NULL,
-	      "%s: message '%s' does not name '%s'", name, err.msg,
-	      want_last);
+	      "%s: message '%s' does not name '%s'", name, err.msg, want_last);
 	CHECK(last != NULL && strcmp(last, want_last) == 0,
 	      "%s: *last is '%s', want '%s'", name,
 	      last != NULL ? last : "(null)", want_last);
@@ -380,11 +304,11 @@ expect_ref_error(struct tp_repo *r, const char *name, int want,
 /* One starting place, what each side finds from it. */
 struct place {
 	const char *what;
-	const char *cwd;     /* chdir here (under the root) first, or NULL */
-	const char *start;   /* under the root, or relative to cwd if set */
+	const char *cwd; /* chdir here (under the root) first, or NULL */
+	const char *start; /* under the root, or relative to cwd if set */
 	const char *ceiling; /* ':'-separated; "/x" stands for <root>/x */
-	int native;          /* tp_repo_open() opens (1) or declines (0) */
-	int git;             /* libgit2 opens (1) or says GIT_ENOTFOUND */
+	int native; /* tp_repo_open() opens (1) or declines (0) */
+	int git; /* libgit2 opens (1) or says GIT_ENOTFOUND */
 };
 
 static const struct place places[] = {
@@ -397,15 +321,15 @@ static const struct place places[] = {
 	{ "inside .git/objects", NULL, "plain/.git/objects/info", "/", 0, 1 },
 	{ "outside any repository", NULL, "norepo/x", "/", 0, 0 },
 	{ "no such folder", NULL, "plain/nope", "/", 0, 0 },
-	{ "ceiling between start and repo", NULL, "plain/a/b/c",
-	  "/:/plain/a", 0, 0 },
+	{ "ceiling between start and repo", NULL, "plain/a/b/c", "/:/plain/a",
+	  0, 0 },
 	{ "ceiling at the repo's top", NULL, "plain/a/b", "/:/plain", 0, 0 },
-	{ "ceiling is the start's parent, the top", NULL, "plain/a",
-	  "/:/plain", 0, 0 },
+	{ "ceiling is the start's parent, the top", NULL, "plain/a", "/:/plain",
+	  0, 0 },
 	/* the start itself is looked at whatever the ceiling */
 	{ "ceiling is the start", NULL, "plain/a", "/:/plain/a", 1, 1 },
-	{ "ceiling with a trailing slash", NULL, "plain/a/b",
-	  "/:/plain/a/", 0, 0 },
+	{ "ceiling with a trailing slash", NULL, "plain/a/b", "/:/plain/a/", 0,
+	  0 },
 	{ "ceiling through a symlink", NULL, "plain/a/b/c", "/:/cl", 0, 0 },
 	{ "ceiling under the start", NULL, "plain/a", "/:/plain/a/b", 1, 1 },
 	/* "<root>/plain/a" is a prefix of the string, not of the path */
@@ -417,15 +341,14 @@ static const struct place places[] = {
 	{ "symlinked start", NULL, "link", "/", 1, 1 },
 	{ "symlinked start, ceiling on the real path", NULL, "link",
 	  "/:/plain/a", 0, 0 },
-	{ "an empty .git folder is skipped", NULL, "outer/mid/sub", "/", 1,
-	  1 },
+	{ "an empty .git folder is skipped", NULL, "outer/mid/sub", "/", 1, 1 },
 	{ "nested repository", NULL, "outer/inner/d", "/", 1, 1 },
 	{ "nested repository's top", NULL, "outer/inner", "/", 1, 1 },
 };
 
 /* The GIT_CEILING_DIRECTORIES value `spec` stands for. */
 static void
-ceiling_of(struct tp_buf *b, const struct env *e, const char *spec)
+ceiling_of(struct tp_buf *b, const struct trepo *e, const char *spec)
 {
 	const char *p, *sep;
 
@@ -444,7 +367,7 @@ ceiling_of(struct tp_buf *b, const struct env *e, const char *spec)
 }
 
 static void
-check_place(const struct env *e, const struct place *pl)
+check_place(const struct trepo *e, const struct place *pl)
 {
 	struct tp_buf start = TP_BUF_INIT, ceil = TP_BUF_INIT;
 	struct tp_repo *r = NULL;
@@ -475,13 +398,15 @@ check_place(const struct env *e, const struct place *pl)
 	ge = git_error_last();
 	CHECK(grc == (pl->git ? 0 : GIT_ENOTFOUND),
 	      "%s: libgit2 open of '%s' (ceiling '%s') gave %d (%s), the test "
-	      "expects %s", pl->what, start.ptr, ceil.ptr, grc,
+	      "expects %s",
+	      pl->what, start.ptr, ceil.ptr, grc,
 	      grc != 0 && ge != NULL ? ge->message : "-",
 	      pl->git ? "a repository" : "not found");
-	CHECK(rc == pl->native, "%s: tp_repo_open('%s') with ceiling '%s' "
-	      "gave %d, want %d%s%s", pl->what, start.ptr, ceil.ptr, rc,
-	      pl->native, r != NULL ? ": " : "",
-	      r != NULL ? tp_repo_gitdir(r) : "");
+	CHECK(rc == pl->native,
+	      "%s: tp_repo_open('%s') with ceiling '%s' "
+	      "gave %d, want %d%s%s",
+	      pl->what, start.ptr, ceil.ptr, rc, pl->native,
+	      r != NULL ? ": " : "", r != NULL ? tp_repo_gitdir(r) : "");
 	if (rc == 1) {
 		same_folder(pl->what, tp_repo_gitdir(r),
 			    git_repository_path(g));
@@ -499,14 +424,15 @@ check_place(const struct env *e, const struct place *pl)
 static void
 test_discovery_matches_libgit2(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	size_t i;
 
-	run(e, "newrepo plain && commit one && mkdir -p a/b/c ab/x && "
-	       "touch a/file && cd .. && mkdir -p norepo/x && "
-	       "ln -s plain/a/b link && ln -s plain/a cl && "
-	       "newrepo outer && commit one && mkdir -p mid/.git mid/sub && "
-	       "git init -q inner && mkdir inner/d");
+	trepo_run(e,
+		  "newrepo plain && commit one && mkdir -p a/b/c ab/x && "
+		  "touch a/file && cd .. && mkdir -p norepo/x && "
+		  "ln -s plain/a/b link && ln -s plain/a cl && "
+		  "newrepo outer && commit one && mkdir -p mid/.git mid/sub && "
+		  "git init -q inner && mkdir inner/d");
 	for (i = 0; i < sizeof(places) / sizeof(places[0]); i++)
 		check_place(e, &places[i]);
 }
@@ -518,19 +444,20 @@ test_discovery_matches_libgit2(void **state)
 static void
 test_declines_worktree_and_gitfile(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 
 	/*
 	 * Linked worktrees and the gitfile both also inside another
 	 * repository, where going on past the gitfile would find the wrong
 	 * one.
 	 */
-	run(e, "newrepo wtmain && commit one && mkdir sub && "
-	       "git worktree add -q ../wtlinked && mkdir ../wtlinked/sub && "
-	       "git worktree add -q wtin && "
-	       "cd .. && newrepo gf && commit one && cd .. && "
-	       "newrepo super && commit one && mkdir -p sm/x && "
-	       "echo 'gitdir: ../../gf/.git' > sm/.git");
+	trepo_run(e,
+		  "newrepo wtmain && commit one && mkdir sub && "
+		  "git worktree add -q ../wtlinked && mkdir ../wtlinked/sub && "
+		  "git worktree add -q wtin && "
+		  "cd .. && newrepo gf && commit one && cd .. && "
+		  "newrepo super && commit one && mkdir -p sm/x && "
+		  "echo 'gitdir: ../../gf/.git' > sm/.git");
 	expect_open(e, "wtmain", 0, 1, "the main worktree");
 	expect_open(e, "wtmain/sub", 0, 1, "the main worktree");
 	CHECK(git_opens(e, "wtlinked"), "libgit2 cannot open wtlinked");
@@ -551,23 +478,25 @@ test_declines_worktree_and_gitfile(void **state)
 	 * a .git folder with a commondir file (how linked worktrees' git
 	 * folders look), whose objects and refs are in the common folder
 	 */
-	run(e, "mkdir -p super/cdir/.git && cp gf/.git/HEAD super/cdir/.git/ "
-	       "&& echo ../../../gf/.git > super/cdir/.git/commondir");
+	trepo_run(e, "mkdir -p super/cdir/.git && "
+		     "cp gf/.git/HEAD super/cdir/.git/ && "
+		     "echo ../../../gf/.git > super/cdir/.git/commondir");
 	CHECK(git_opens(e, "super/cdir"), "libgit2 cannot open super/cdir");
 	expect_open(e, "super/cdir", 0, 0, "a .git folder with commondir");
 
 	/* a gitfile pointing nowhere: libgit2 fails, we decline */
-	run(e, "mkdir -p badgf/y && echo 'gitdir: ../nowhere' > badgf/.git");
+	trepo_run(e, "mkdir -p badgf/y && echo 'gitdir: ../nowhere' > "
+		     "badgf/.git");
 	expect_open(e, "badgf/y", 0, 0, "a broken gitfile");
 }
 
 static void
 test_declines_bare(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 
-	run(e, "git init -q --bare bare.git && newrepo src && commit one && "
-	       "git push -q ../bare.git main");
+	trepo_run(e, "git init -q --bare bare.git && newrepo src && "
+		     "commit one && git push -q ../bare.git main");
 	CHECK(git_opens(e, "bare.git"), "libgit2 cannot open bare.git");
 	expect_open(e, "bare.git", 0, 0, "a bare repository");
 	expect_open(e, "bare.git/refs/heads", 0, 0, "inside a bare one");
@@ -576,26 +505,28 @@ test_declines_bare(void **state)
 static void
 test_declines_object_store(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 
-	run(e, "newrepo altsrc && commit one && cd .. && "
-	       "newrepo alt && commit two");
+	trepo_run(e, "newrepo altsrc && commit one && cd .. && "
+		     "newrepo alt && commit two");
 	expect_open(e, "alt", 0, 1, "before alternates");
-	run(e, "echo \"$PWD/altsrc/.git/objects\" > "
-	       "alt/.git/objects/info/alternates");
+	trepo_run(e, "echo \"$PWD/altsrc/.git/objects\" > "
+		     "alt/.git/objects/info/alternates");
 	expect_open(e, "alt", 0, 0, "objects/info/alternates");
 
-	run(e, "git init -q --object-format=sha256 sha && cd sha && "
-	       "git config extensions.objectformat >/dev/null");
+	trepo_run(e, "git init -q --object-format=sha256 sha && cd sha && "
+		     "git config extensions.objectformat >/dev/null");
 	expect_open(e, "sha", 0, 0, "a sha256 repository");
 }
 
 /* The config of cfg/ set to its original plus `extra` (printf format). */
 static void
-config_plus(const struct env *e, const char *extra)
+config_plus(const struct trepo *e, const char *extra)
 {
-	run(e, "cp cfg/.git/config.orig cfg/.git/config && "
-	       "printf '%s' >> cfg/.git/config", extra);
+	trepo_run(e,
+		  "cp cfg/.git/config.orig cfg/.git/config && "
+		  "printf '%s' >> cfg/.git/config",
+		  extra);
 }
 
 static void
@@ -627,10 +558,11 @@ test_declines_config(void **state)
 		{ "[core]\\n\\trepositoryformatversion = 2\\n", 0 },
 		{ "[core]\\n\\trepositoryformatversion = 1\\n", 1 },
 	};
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	size_t i;
 
-	run(e, "newrepo cfg && commit one && cp .git/config .git/config.orig");
+	trepo_run(e, "newrepo cfg && commit one && cp .git/config "
+		     ".git/config.orig");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		config_plus(e, cases[i].extra);
 		expect_open(e, "cfg", 0, cases[i].opens, cases[i].extra);
@@ -638,13 +570,13 @@ test_declines_config(void **state)
 
 	/* as git config writes them */
 	config_plus(e, "");
-	run(e, "cd cfg && git config core.worktree \"$PWD\"");
+	trepo_run(e, "cd cfg && git config core.worktree \"$PWD\"");
 	expect_open(e, "cfg", 0, 0, "git config core.worktree");
 	config_plus(e, "");
-	run(e, "cd cfg && git config core.bare true");
+	trepo_run(e, "cd cfg && git config core.bare true");
 	expect_open(e, "cfg", 0, 0, "git config core.bare true");
 	config_plus(e, "");
-	run(e, "cd cfg && git config core.repositoryformatversion 2");
+	trepo_run(e, "cd cfg && git config core.repositoryformatversion 2");
 	expect_open(e, "cfg", 0, 0, "repositoryformatversion 2");
 	config_plus(e, "");
 	expect_open(e, "cfg", 0, 1, "the original config");
@@ -670,21 +602,23 @@ test_declines_config_after_bom(void **state)
 		"[extensions]\\n\\tnoop = true\\n"
 		"[core]\\n\\trepositoryformatversion = 1\\n\\tbare = false\\n",
 	};
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	size_t i;
 
-	run(e, "newrepo bom && commit one && mkdir elsewhere && "
-	       "cp .git/config .git/config.orig && "
-	       "printf '[core]\\n\\tbare = true\\n' > .git/inc");
+	trepo_run(e, "newrepo bom && commit one && mkdir elsewhere && "
+		     "cp .git/config .git/config.orig && "
+		     "printf '[core]\\n\\tbare = true\\n' > .git/inc");
 	for (i = 0; i < sizeof(config) / sizeof(config[0]); i++) {
-		run(e, "cd bom && printf '%s' > .git/config", config[i]);
+		trepo_run(e, "cd bom && printf '%s' > .git/config", config[i]);
 		expect_open(e, "bom", 0, 0, config[i]);
-		run(e, "cd bom && printf '\\357\\273\\277%s' > .git/config",
-		    config[i]);
+		trepo_run(e,
+			  "cd bom && printf '\\357\\273\\277%s' > "
+			  ".git/config",
+			  config[i]);
 		expect_open(e, "bom", 0, 0, config[i]);
 	}
-	run(e, "cd bom && printf '\\357\\273\\277' > .git/config && "
-	       "cat .git/config.orig >> .git/config");
+	trepo_run(e, "cd bom && printf '\\357\\273\\277' > .git/config && "
+		     "cat .git/config.orig >> .git/config");
 	expect_open(e, "bom", 0, 1, "a BOM alone");
 }
 
@@ -695,30 +629,30 @@ test_declines_config_after_bom(void **state)
 static void
 test_declines_not_owned(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 
 	if (geteuid() != 0)
 		skip();
-	run(e, "newrepo owned && commit one");
+	trepo_run(e, "newrepo owned && commit one");
 	expect_open(e, "owned", 0, 1, "owned by us");
-	run(e, "chown 65534 owned/.git");
+	trepo_run(e, "chown 65534 owned/.git");
 	expect_open(e, "owned", 0, 0, "a .git folder owned by another user");
-	run(e, "chown 0 owned/.git && chown 65534 owned");
+	trepo_run(e, "chown 0 owned/.git && chown 65534 owned");
 	expect_open(e, "owned", 0, 0, "a working tree owned by another user");
-	run(e, "chown 0 owned");
+	trepo_run(e, "chown 0 owned");
 	expect_open(e, "owned", 0, 1, "owned by us again");
 }
 
 static void
 test_open_from_environment(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	struct tp_buf path = TP_BUF_INIT, other = TP_BUF_INIT;
 	struct tp_repo *r;
 	size_t i;
 
-	run(e, "newrepo envrepo && commit one && cd .. && "
-	       "newrepo envother && commit two");
+	trepo_run(e, "newrepo envrepo && commit one && cd .. && "
+		     "newrepo envother && commit two");
 	expect_open(e, "envrepo", TP_REPO_OPEN_ENV, 1, "nothing set");
 	at(&other, e, "envother/.git");
 	for (i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
@@ -746,7 +680,7 @@ test_open_from_environment(void **state)
 static void
 test_open_from_environment_empty_values(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_repo *r;
 	git_repository *g;
@@ -754,7 +688,7 @@ test_open_from_environment_empty_values(void **state)
 	size_t i;
 	int rc, grc;
 
-	run(e, "newrepo envempty && commit one");
+	trepo_run(e, "newrepo envempty && commit one");
 	for (i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
 		setenv(env_vars[i], "", 1);
 		g = NULL;
@@ -764,8 +698,10 @@ test_open_from_environment_empty_values(void **state)
 		ge = git_error_last();
 		rc = try_open(&r, e, "envempty", TP_REPO_OPEN_ENV);
 		unsetenv(env_vars[i]);
-		CHECK(rc == 0 || grc == 0, "%s='': tp_repo_open() opens '%s' "
-		      "but libgit2 fails: %s", env_vars[i], tp_repo_gitdir(r),
+		CHECK(rc == 0 || grc == 0,
+		      "%s='': tp_repo_open() opens '%s' "
+		      "but libgit2 fails: %s",
+		      env_vars[i], tp_repo_gitdir(r),
 		      ge != NULL ? ge->message : "?");
 		if (rc == 1)
 			same_folder(env_vars[i], tp_repo_gitdir(r),
@@ -783,15 +719,16 @@ test_open_from_environment_empty_values(void **state)
 static void
 test_refs_loose_and_packed(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	struct tp_repo *r;
 	char c1[41], c2[41];
 
-	run(e, "newrepo refs && commit one && git tag v1 && "
-	       "git tag -a -m release a1 && commit two && git tag v1.0 && "
-	       "test -f .git/refs/tags/v1 && test -f .git/refs/heads/main");
-	rev_parse(c1, e, "refs", "HEAD~1");
-	rev_parse(c2, e, "refs", "HEAD");
+	trepo_run(e,
+		  "newrepo refs && commit one && git tag v1 && "
+		  "git tag -a -m release a1 && commit two && git tag v1.0 && "
+		  "test -f .git/refs/tags/v1 && test -f .git/refs/heads/main");
+	trepo_rev_parse(c1, e, "refs", "HEAD~1");
+	trepo_rev_parse(c2, e, "refs", "HEAD");
 	r = open_repo(e, "refs");
 	expect_ref(r, "HEAD", c2);
 	expect_ref(r, "refs/heads/main", c2);
@@ -804,9 +741,11 @@ test_refs_loose_and_packed(void **state)
 	tp_repo_free(r);
 
 	/* every ref packed, annotated tags with their peeled line */
-	run(e, "cd refs && git pack-refs --all && "
-	       "test ! -e .git/refs/tags/v1 && test ! -e .git/refs/heads/main "
-	       "&& grep -q '^\\^' .git/packed-refs");
+	trepo_run(
+		e,
+		"cd refs && git pack-refs --all && "
+		"test ! -e .git/refs/tags/v1 && test ! -e .git/refs/heads/main "
+		"&& grep -q '^\\^' .git/packed-refs");
 	r = open_repo(e, "refs");
 	expect_ref(r, "HEAD", c2);
 	expect_ref(r, "refs/heads/main", c2);
@@ -818,9 +757,11 @@ test_refs_loose_and_packed(void **state)
 	tp_repo_free(r);
 
 	/* a loose ref wins over the packed one of the same name */
-	run(e, "cd refs && git rev-parse HEAD > .git/refs/tags/v1 && "
-	       "a=$(git rev-parse refs/tags/v1) && b=$(git rev-parse HEAD) && "
-	       "test \"$a\" = \"$b\"");
+	trepo_run(
+		e,
+		"cd refs && git rev-parse HEAD > .git/refs/tags/v1 && "
+		"a=$(git rev-parse refs/tags/v1) && b=$(git rev-parse HEAD) && "
+		"test \"$a\" = \"$b\"");
 	r = open_repo(e, "refs");
 	expect_ref(r, "refs/tags/v1", c2);
 	ref_as_git(e, r, "refs", "refs/tags/v1", "refs/tags/v1");
@@ -831,13 +772,14 @@ test_refs_loose_and_packed(void **state)
 	 * A hand-written packed-refs without the header line, so unsorted
 	 * (git accepts it): old-x, before old, is not old.
 	 */
-	run(e, "cd refs && rm .git/refs/tags/v1 && "
-	       "printf '%%s refs/tags/old-x\\n%%s refs/tags/old\\n"
-	       "%%s refs/heads/main\\n%%s refs/tags/last\\n' "
-	       "$(git rev-parse HEAD) $(git rev-parse HEAD~1) "
-	       "$(git rev-parse HEAD) $(git rev-parse HEAD) > .git/packed-refs "
-	       "&& a=$(git rev-parse refs/tags/old) && "
-	       "b=$(git rev-parse HEAD~1) && test \"$a\" = \"$b\"");
+	trepo_run(e,
+		  "cd refs && rm .git/refs/tags/v1 && "
+		  "printf '%%s refs/tags/old-x\\n%%s refs/tags/old\\n"
+		  "%%s refs/heads/main\\n%%s refs/tags/last\\n' "
+		  "$(git rev-parse HEAD) $(git rev-parse HEAD~1) "
+		  "$(git rev-parse HEAD) $(git rev-parse HEAD) "
+		  "> .git/packed-refs && a=$(git rev-parse refs/tags/old) && "
+		  "b=$(git rev-parse HEAD~1) && test \"$a\" = \"$b\"");
 	r = open_repo(e, "refs");
 	expect_ref(r, "refs/tags/old", c1);
 	expect_ref(r, "refs/tags/old-x", c2);
@@ -850,7 +792,7 @@ test_refs_loose_and_packed(void **state)
 static void
 test_refs_symbolic(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	struct tp_buf path = TP_BUF_INIT;
 	struct tp_repo *r;
 	git_repository *g = NULL;
@@ -860,14 +802,14 @@ test_refs_symbolic(void **state)
 	struct tp_error err;
 	int i, rc, grc;
 
-	run(e, "newrepo sym && commit one && commit two && "
-	       "git symbolic-ref refs/heads/alias refs/heads/main && "
-	       "git symbolic-ref refs/heads/dangle refs/heads/nowhere && "
-	       "git symbolic-ref HEAD refs/heads/alias && "
-	       "a=$(git rev-parse HEAD) && b=$(git rev-parse main) && "
-	       "test \"$a\" = \"$b\"");
-	rev_parse(c1, e, "sym", "HEAD~1");
-	rev_parse(c2, e, "sym", "HEAD");
+	trepo_run(e, "newrepo sym && commit one && commit two && "
+		     "git symbolic-ref refs/heads/alias refs/heads/main && "
+		     "git symbolic-ref refs/heads/dangle refs/heads/nowhere && "
+		     "git symbolic-ref HEAD refs/heads/alias && "
+		     "a=$(git rev-parse HEAD) && b=$(git rev-parse main) && "
+		     "test \"$a\" = \"$b\"");
+	trepo_rev_parse(c1, e, "sym", "HEAD~1");
+	trepo_rev_parse(c2, e, "sym", "HEAD");
 	r = open_repo(e, "sym");
 	/* HEAD -> alias -> main */
 	expect_ref(r, "HEAD", c2);
@@ -881,19 +823,19 @@ test_refs_symbolic(void **state)
 	tp_repo_free(r);
 
 	/* detached */
-	run(e, "cd sym && git checkout -q --detach HEAD~1");
+	trepo_run(e, "cd sym && git checkout -q --detach HEAD~1");
 	r = open_repo(e, "sym");
 	expect_symref(r, "HEAD", NULL);
 	expect_ref(r, "HEAD", c1);
 	tp_repo_free(r);
 
 	/* unborn */
-	run(e, "cd sym && git checkout -q --orphan x");
+	trepo_run(e, "cd sym && git checkout -q --orphan x");
 	r = open_repo(e, "sym");
 	expect_unborn(r, "HEAD", "refs/heads/x");
 	expect_symref(r, "HEAD", "refs/heads/x");
 	tp_repo_free(r);
-	run(e, "git init -q -b trunk empty");
+	trepo_run(e, "git init -q -b trunk empty");
 	r = open_repo(e, "empty");
 	expect_unborn(r, "HEAD", "refs/heads/trunk");
 	tp_repo_free(r);
@@ -902,21 +844,22 @@ test_refs_symbolic(void **state)
 	 * Chains s1 -> main, s2 -> s1, ... s7 -> s6: the depth at which
 	 * libgit2 gives up is where we give up too.
 	 */
-	run(e, "cd sym && git checkout -q -f main && "
-	       "git symbolic-ref refs/heads/s1 refs/heads/main && "
-	       "for i in 2 3 4 5 6 7; do git symbolic-ref refs/heads/s$i "
-	       "refs/heads/s$((i - 1)); done");
+	trepo_run(e, "cd sym && git checkout -q -f main && "
+		     "git symbolic-ref refs/heads/s1 refs/heads/main && "
+		     "for i in 2 3 4 5 6 7; do git symbolic-ref refs/heads/s$i "
+		     "refs/heads/s$((i - 1)); done");
 	r = open_repo(e, "sym");
-	CHECK(git_repository_open_ext(&g, at(&path, e, "sym"), 0,
-				      e->root) == 0,
+	CHECK(git_repository_open_ext(&g, at(&path, e, "sym"), 0, e->root) == 0,
 	      "libgit2 cannot open sym");
 	for (i = 1; i <= 7; i++) {
 		snprintf(name, sizeof(name), "refs/heads/s%d", i);
 		tp_error_init(&err);
 		rc = tp_repo_ref(id, NULL, r, name, &err);
 		grc = git_reference_name_to_id(&oid, g, name);
-		CHECK((rc == 0) == (grc == 0), "%s (%d levels): native %d "
-		      "(%s), libgit2 %d", name, i, rc, err.msg, grc);
+		CHECK((rc == 0) == (grc == 0),
+		      "%s (%d levels): native %d "
+		      "(%s), libgit2 %d",
+		      name, i, rc, err.msg, grc);
 		CHECK(rc == 0 || (rc == TP_EGIT &&
 				  strstr(err.msg, "too many") != NULL),
 		      "%s: %d: %s", name, rc, err.msg);
@@ -930,9 +873,10 @@ test_refs_symbolic(void **state)
 	tp_repo_free(r);
 
 	/* loops end */
-	run(e, "cd sym && printf 'ref: refs/heads/lb\\n' > .git/refs/heads/la "
-	       "&& printf 'ref: refs/heads/la\\n' > .git/refs/heads/lb && "
-	       "printf 'ref: refs/heads/me\\n' > .git/refs/heads/me");
+	trepo_run(e, "cd sym && "
+		     "printf 'ref: refs/heads/lb\\n' > .git/refs/heads/la && "
+		     "printf 'ref: refs/heads/la\\n' > .git/refs/heads/lb && "
+		     "printf 'ref: refs/heads/me\\n' > .git/refs/heads/me");
 	r = open_repo(e, "sym");
 	expect_ref_error(r, "refs/heads/la", TP_EGIT, "refs/heads/la", 0);
 	expect_ref_error(r, "refs/heads/me", TP_EGIT, "refs/heads/me", 0);
@@ -949,12 +893,21 @@ static void
 test_refs_errors(void **state)
 {
 	static const char *const bad_names[] = {
-		"../config", "refs/../HEAD", "refs/heads/a..b",
-		"refs/heads/../../config", "refs/./heads/main", "/config",
-		"refs//heads/main", "refs/heads/main/", "config", "ORIG_HEAD",
-		"", "refs/heads/x.lock", "refs/heads/x\ny",
+		"../config",
+		"refs/../HEAD",
+		"refs/heads/a..b",
+		"refs/heads/../../config",
+		"refs/./heads/main",
+		"/config",
+		"refs//heads/main",
+		"refs/heads/main/",
+		"config",
+		"ORIG_HEAD",
+		"",
+		"refs/heads/x.lock",
+		"refs/heads/x\ny",
 	};
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	struct tp_repo *r;
 	size_t i;
 
@@ -962,34 +915,33 @@ test_refs_errors(void **state)
 	 * Malformed refs, then bait: files holding a good id where a name
 	 * that is not a ref would lead, had it been read.
 	 */
-	run(e, "newrepo errs && commit one && "
-	       "printf 'garbage\\n' > .git/refs/heads/bad && "
-	       "git rev-parse HEAD | cut -c1-39 > .git/refs/tags/short && "
-	       "printf '%%sx\\n' $(git rev-parse HEAD) > .git/refs/tags/junk "
-	       "&& : > .git/refs/tags/empty && mkdir .git/refs/tags/dir && "
-	       "git rev-parse HEAD > config && "
-	       "git rev-parse HEAD > .git/refs/heads/a..b && "
-	       "git rev-parse HEAD > .git/refs/heads/x.lock && "
-	       "git rev-parse HEAD > .git/ORIG_HEAD && "
-	       "printf 'ref: ../config\\n' > .git/refs/heads/evil && "
-	       "printf 'ref: refs/../HEAD\\n' > .git/refs/heads/evil2");
+	trepo_run(
+		e,
+		"newrepo errs && commit one && "
+		"printf 'garbage\\n' > .git/refs/heads/bad && "
+		"git rev-parse HEAD | cut -c1-39 > .git/refs/tags/short && "
+		"printf '%%sx\\n' $(git rev-parse HEAD) > .git/refs/tags/junk "
+		"&& : > .git/refs/tags/empty && mkdir .git/refs/tags/dir && "
+		"git rev-parse HEAD > config && "
+		"git rev-parse HEAD > .git/refs/heads/a..b && "
+		"git rev-parse HEAD > .git/refs/heads/x.lock && "
+		"git rev-parse HEAD > .git/ORIG_HEAD && "
+		"printf 'ref: ../config\\n' > .git/refs/heads/evil && "
+		"printf 'ref: refs/../HEAD\\n' > .git/refs/heads/evil2");
 	r = open_repo(e, "errs");
 
 	/* missing */
 	expect_unborn(r, "refs/heads/nope", "refs/heads/nope");
-	expect_ref_error(r, "refs/heads/nope", TP_ENOTFOUND,
-			 "refs/heads/nope", 1);
-	/* a folder is no ref */
-	expect_ref_error(r, "refs/tags/dir", TP_ENOTFOUND, "refs/tags/dir",
+	expect_ref_error(r, "refs/heads/nope", TP_ENOTFOUND, "refs/heads/nope",
 			 1);
+	/* a folder is no ref */
+	expect_ref_error(r, "refs/tags/dir", TP_ENOTFOUND, "refs/tags/dir", 1);
 
 	/* malformed */
 	expect_ref_error(r, "refs/heads/bad", TP_EGIT, "refs/heads/bad", 1);
-	expect_ref_error(r, "refs/tags/short", TP_EGIT, "refs/tags/short",
-			 1);
+	expect_ref_error(r, "refs/tags/short", TP_EGIT, "refs/tags/short", 1);
 	expect_ref_error(r, "refs/tags/junk", TP_EGIT, "refs/tags/junk", 1);
-	expect_ref_error(r, "refs/tags/empty", TP_EGIT, "refs/tags/empty",
-			 1);
+	expect_ref_error(r, "refs/tags/empty", TP_EGIT, "refs/tags/empty", 1);
 
 	/* not refs: an error, never the bait */
 	for (i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++)
@@ -997,8 +949,7 @@ test_refs_errors(void **state)
 	/* ... also as the target of a symbolic ref (symref only reads it) */
 	expect_ref_error(r, "refs/heads/evil", TP_EGIT, "'../config'", 0);
 	expect_symref(r, "refs/heads/evil", "../config");
-	expect_ref_error(r, "refs/heads/evil2", TP_EGIT, "'refs/../HEAD'",
-			 0);
+	expect_ref_error(r, "refs/heads/evil2", TP_EGIT, "'refs/../HEAD'", 0);
 	tp_repo_free(r);
 }
 
@@ -1008,7 +959,7 @@ test_refs_errors(void **state)
 
 /* Object `rev` of `repo` reads as `git cat-file TYPE rev` prints it. */
 static void
-expect_object(const struct env *e, struct tp_repo *r, const char *repo,
+expect_object(const struct trepo *e, struct tp_repo *r, const char *repo,
 	      const char *rev, const char *typename, enum tp_odb_type type)
 {
 	struct tp_buf want = TP_BUF_INIT;
@@ -1019,16 +970,17 @@ expect_object(const struct env *e, struct tp_repo *r, const char *repo,
 	size_t size = 0;
 	int rc;
 
-	rev_parse(hex, e, repo, rev);
+	trepo_rev_parse(hex, e, repo, rev);
 	CHECK(tp_odb_id_from_hex(id, hex, 40) == 0, "bad hex %s", hex);
-	capture(&want, e, "git -C '%s' cat-file %s %s", repo, typename, hex);
+	trepo_capture(&want, e, "git -C '%s' cat-file %s %s", repo, typename,
+		      hex);
 	tp_error_init(&err);
 	rc = tp_repo_read(r, id, &got, &data, &size, &err);
 	CHECK_RC(rc, 0, err, rev);
 	CHECK(got == type, "%s: type %d, want %d", rev, (int)got, (int)type);
 	CHECK(size == want.len && memcmp(data, want.ptr, size) == 0,
-	      "%s: read %zu bytes:\n%.*s\nwant %zu:\n%s", rev, size,
-	      (int)size, (const char *)data, want.len, want.ptr);
+	      "%s: read %zu bytes:\n%.*s\nwant %zu:\n%s", rev, size, (int)size,
+	      (const char *)data, want.len, want.ptr);
 	CHECK(data[size] == '\0', "%s: no NUL after the data", rev);
 	free(data);
 	tp_buf_release(&want);
@@ -1037,7 +989,7 @@ expect_object(const struct env *e, struct tp_repo *r, const char *repo,
 static void
 test_read_objects(void **state)
 {
-	const struct env *e = begin(state);
+	const struct trepo *e = begin(state);
 	struct tp_repo *r;
 	unsigned char id[20], *data = NULL;
 	enum tp_odb_type type;
@@ -1045,9 +997,9 @@ test_read_objects(void **state)
 	size_t size;
 	int rc;
 
-	run(e, "newrepo objs && commit one && commit two && "
-	       "git tag -a -m 'release one' v1 && "
-	       "test -z \"$(find .git/objects/pack -name '*.pack')\"");
+	trepo_run(e, "newrepo objs && commit one && commit two && "
+		     "git tag -a -m 'release one' v1 && "
+		     "test -z \"$(find .git/objects/pack -name '*.pack')\"");
 	r = open_repo(e, "objs");
 	expect_object(e, r, "objs", "HEAD", "commit", TP_ODB_COMMIT);
 	expect_object(e, r, "objs", "HEAD~1", "commit", TP_ODB_COMMIT);
@@ -1055,9 +1007,9 @@ test_read_objects(void **state)
 	tp_repo_free(r);
 
 	/* the same, packed */
-	run(e, "cd objs && git gc -q --prune=now && "
-	       "test -n \"$(find .git/objects/pack -name '*.pack')\" && "
-	       "test -z \"$(find .git/objects/?? -type f 2>/dev/null)\"");
+	trepo_run(e, "cd objs && git gc -q --prune=now && "
+		     "test -n \"$(find .git/objects/pack -name '*.pack')\" && "
+		     "test -z \"$(find .git/objects/?? -type f 2>/dev/null)\"");
 	r = open_repo(e, "objs");
 	expect_object(e, r, "objs", "HEAD", "commit", TP_ODB_COMMIT);
 	expect_object(e, r, "objs", "HEAD~1", "commit", TP_ODB_COMMIT);
@@ -1076,54 +1028,11 @@ int
 main(void)
 {
 	struct tlist l = TLIST_INIT;
-	struct env e;
-	struct tp_buf path = TP_BUF_INIT;
-	char *real;
-	FILE *fp;
+	struct trepo e;
 	int rc;
 
-	snprintf(e.root, sizeof(e.root), "/tmp/tp-repo-XXXXXX");
-	if (mkdtemp(e.root) == NULL) {
-		perror("mkdtemp");
+	if (trepo_init(&e, "repo", lib_sh) < 0)
 		return 1;
-	}
-	/* the paths tp_repo_open() gives are canonical */
-	if ((real = realpath(e.root, NULL)) == NULL ||
-	    strlen(real) >= sizeof(e.root)) {
-		fprintf(stderr, "cannot resolve %s\n", e.root);
-		return 1;
-	}
-	memcpy(e.root, real, strlen(real) + 1);
-	free(real);
-	setenv("HOME", e.root, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", e.root, 1);
-	setenv("LC_ALL", "C", 1);
-	setenv("TZ", "UTC", 1);
-	tp_buf_printf(&path, "%s/.config", e.root);
-	setenv("XDG_CONFIG_HOME", path.ptr, 1);
-	unsetenv("GIT_COMMITTER_NAME");
-	unsetenv("GIT_COMMITTER_EMAIL");
-	unsetenv("GIT_AUTHOR_NAME");
-	unsetenv("GIT_AUTHOR_EMAIL");
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "%s/lib.sh", e.root);
-	fp = fopen(path.ptr, "w");
-	if (fp == NULL || fputs(lib_sh, fp) < 0 || fclose(fp) != 0) {
-		perror(path.ptr);
-		return 1;
-	}
-
-	/* libgit2 reads /etc/gitconfig whatever GIT_CONFIG_NOSYSTEM says */
-	if (tp_gitlib_load(NULL) < 0)
-		return 1;
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM,
-			 e.root);
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL,
-			 e.root);
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG,
-			 e.root);
 
 #define ADD(fn) tlist_add(&l, #fn, fn, &e)
 	ADD(test_discovery_matches_libgit2);
@@ -1141,14 +1050,8 @@ main(void)
 	ADD(test_read_objects);
 #undef ADD
 	rc = tlist_run(&l, "repo");
-
-	git_libgit2_shutdown();
-	if (chdir("/") != 0)
+	/* the tests leave the working folder in the root */
+	if (chdir("/") != 0 || trepo_done(&e) < 0)
 		rc = 1;
-	tp_buf_clear(&path);
-	tp_buf_printf(&path, "rm -rf '%s'", e.root);
-	if (system(path.ptr) != 0)
-		rc = 1;
-	tp_buf_release(&path);
 	return rc;
 }
