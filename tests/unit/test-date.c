@@ -14,16 +14,6 @@
 
 #include "date.h"
 
-/* Fails the test with a message when `cond` is false. */
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			print_error(__VA_ARGS__);                            \
-			print_error("\n");                                   \
-			fail_msg("%s", #cond);                               \
-		}                                                            \
-	} while (0)
-
 /* Column order of date-formats.tsv; main() checks it against the header. */
 enum { COL_INPUT, COL_FORMAT, COL_EXPECTED, COL_NOTE };
 

@@ -19,15 +19,6 @@
 
 #include "inflate.h"
 
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) { \
-			print_error(__VA_ARGS__); \
-			print_error("\n"); \
-			fail_msg("%s", #cond); \
-		} \
-	} while (0)
-
 struct env {
 	char root[64];
 };

@@ -94,7 +94,7 @@ check_items(const struct tp_list *l, const struct want *w, size_t n,
 	}
 }
 
-#define CHECK(data, ...) \
+#define EXPECT_ITEMS(data, ...) \
 	do { \
 		static const struct want w_[] = { __VA_ARGS__ }; \
 		struct tp_list *l_ = parse_ok(S(data)); \
@@ -118,40 +118,42 @@ static void
 test_lines(void **state)
 {
 	(void)state;
-	CHECK("a\nb\nc\n", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 },
-	      { "c", 3, NULL, 0 });
-	CHECK("v1.2.3", { "v1.2.3", 1, NULL, 0 });
-	CHECK("a\nb", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 });
-	CHECK("[\"a\"]\n", { "[\"a\"]", 1, NULL, 0 });
-	CHECK("a{\n{b\n", { "a{", 1, NULL, 0 }, { "{b", 2, NULL, 0 });
+	EXPECT_ITEMS("a\nb\nc\n", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 },
+		     { "c", 3, NULL, 0 });
+	EXPECT_ITEMS("v1.2.3", { "v1.2.3", 1, NULL, 0 });
+	EXPECT_ITEMS("a\nb", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 });
+	EXPECT_ITEMS("[\"a\"]\n", { "[\"a\"]", 1, NULL, 0 });
+	EXPECT_ITEMS("a{\n{b\n", { "a{", 1, NULL, 0 }, { "{b", 2, NULL, 0 });
 }
 
 static void
 test_crlf_and_white_space(void **state)
 {
 	(void)state;
-	CHECK("a\r\nb\r\n", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 });
-	CHECK("a\r\nb", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 });
-	CHECK("  a  \n\tb\t\n \t c \r\n\v d \f\n", { "a", 1, NULL, 0 },
-	      { "b", 2, NULL, 0 }, { "c", 3, NULL, 0 }, { "d", 4, NULL, 0 });
-	CHECK(" a b \n", { "a b", 1, NULL, 0 });
+	EXPECT_ITEMS("a\r\nb\r\n", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 });
+	EXPECT_ITEMS("a\r\nb", { "a", 1, NULL, 0 }, { "b", 2, NULL, 0 });
+	EXPECT_ITEMS("  a  \n\tb\t\n \t c \r\n\v d \f\n", { "a", 1, NULL, 0 },
+		     { "b", 2, NULL, 0 }, { "c", 3, NULL, 0 },
+		     { "d", 4, NULL, 0 });
+	EXPECT_ITEMS(" a b \n", { "a b", 1, NULL, 0 });
 	/* only line ends split: a lone CR stays inside the item */
-	CHECK("a\rb\n", { "a\rb", 1, NULL, 0 });
+	EXPECT_ITEMS("a\rb\n", { "a\rb", 1, NULL, 0 });
 	/* non-ASCII white space is not trimmed */
-	CHECK("\xc2\xa0x\xc2\xa0\n", { "\xc2\xa0x\xc2\xa0", 1, NULL, 0 });
+	EXPECT_ITEMS("\xc2\xa0x\xc2\xa0\n",
+		     { "\xc2\xa0x\xc2\xa0", 1, NULL, 0 });
 	/* a byte order mark at the start is dropped, elsewhere kept */
-	CHECK(BOM "a\n" BOM "b\n", { "a", 1, NULL, 0 },
-	      { BOM "b", 2, NULL, 0 });
+	EXPECT_ITEMS(BOM "a\n" BOM "b\n", { "a", 1, NULL, 0 },
+		     { BOM "b", 2, NULL, 0 });
 }
 
 static void
 test_blank_and_comments(void **state)
 {
 	(void)state;
-	CHECK("\n\n a\n\n\n b\n   \n\t\n\r\n", { "a", 3, NULL, 0 },
-	      { "b", 6, NULL, 0 });
-	CHECK("# c\na\n  # indented\nb#kept\n#\n\t#x\r\n", { "a", 2, NULL, 0 },
-	      { "b#kept", 4, NULL, 0 });
+	EXPECT_ITEMS("\n\n a\n\n\n b\n   \n\t\n\r\n", { "a", 3, NULL, 0 },
+		     { "b", 6, NULL, 0 });
+	EXPECT_ITEMS("# c\na\n  # indented\nb#kept\n#\n\t#x\r\n",
+		     { "a", 2, NULL, 0 }, { "b#kept", 4, NULL, 0 });
 	CHECK_EMPTY("");
 	CHECK_EMPTY("\n");
 	CHECK_EMPTY(" \n\t\r\n# only a comment\n  ");
@@ -177,49 +179,53 @@ static void
 test_nul_bytes(void **state)
 {
 	(void)state;
-	CHECK("a\0b\nc\n", { "a\0b", 1, TP_ITEM_NUL, 3 }, { "c", 2, NULL, 0 });
-	CHECK("x\n\0\n", { "x", 1, NULL, 0 }, { "\0", 2, TP_ITEM_NUL, 1 });
-	CHECK(" a\0 \r\n", { "a\0", 1, TP_ITEM_NUL, 2 });
+	EXPECT_ITEMS("a\0b\nc\n", { "a\0b", 1, TP_ITEM_NUL, 3 },
+		     { "c", 2, NULL, 0 });
+	EXPECT_ITEMS("x\n\0\n", { "x", 1, NULL, 0 },
+		     { "\0", 2, TP_ITEM_NUL, 1 });
+	EXPECT_ITEMS(" a\0 \r\n", { "a\0", 1, TP_ITEM_NUL, 2 });
 	/* the NUL wins over invalid UTF-8 */
-	CHECK("\xff\0\n", { "\xff\0", 1, TP_ITEM_NUL, 2 });
-	CHECK("end\0", { "end\0", 1, TP_ITEM_NUL, 4 });
+	EXPECT_ITEMS("\xff\0\n", { "\xff\0", 1, TP_ITEM_NUL, 2 });
+	EXPECT_ITEMS("end\0", { "end\0", 1, TP_ITEM_NUL, 4 });
 }
 
 static void
 test_invalid_utf8(void **state)
 {
 	(void)state;
-	CHECK("\xc0\xaf\n" /* overlong '/' */
-	      "\xe0\x80\xaf\n" /* overlong, 3 bytes */
-	      "\xf0\x80\x80\xaf\n" /* overlong, 4 bytes */
-	      "\xed\xa0\x80\n" /* surrogate U+D800 */
-	      "v\xed\xbf\xbf\n" /* surrogate U+DFFF */
-	      "x\xe2\x82y\n" /* truncated inside a line */
-	      "x\xe2\x82\n" /* truncated at the end of a line */
-	      "\x80\n" /* lone continuation byte */
-	      "\xff\n"
-	      "\xf4\x90\x80\x80\n" /* above U+10FFFF */
-	      "\xf5\x80\x80\x80\n"
-	      "ok\n"
-	      "\xf0\x9f\x98", /* truncated at the end of input */
-	      { "\xc0\xaf", 1, TP_ITEM_UTF8, 0 },
-	      { "\xe0\x80\xaf", 2, TP_ITEM_UTF8, 0 },
-	      { "\xf0\x80\x80\xaf", 3, TP_ITEM_UTF8, 0 },
-	      { "\xed\xa0\x80", 4, TP_ITEM_UTF8, 0 },
-	      { "v\xed\xbf\xbf", 5, TP_ITEM_UTF8, 0 },
-	      { "x\xe2\x82y", 6, TP_ITEM_UTF8, 0 },
-	      { "x\xe2\x82", 7, TP_ITEM_UTF8, 0 },
-	      { "\x80", 8, TP_ITEM_UTF8, 0 }, { "\xff", 9, TP_ITEM_UTF8, 0 },
-	      { "\xf4\x90\x80\x80", 10, TP_ITEM_UTF8, 0 },
-	      { "\xf5\x80\x80\x80", 11, TP_ITEM_UTF8, 0 },
-	      { "ok", 12, NULL, 0 }, { "\xf0\x9f\x98", 13, TP_ITEM_UTF8, 0 });
+	EXPECT_ITEMS(
+		"\xc0\xaf\n" /* overlong '/' */
+		"\xe0\x80\xaf\n" /* overlong, 3 bytes */
+		"\xf0\x80\x80\xaf\n" /* overlong, 4 bytes */
+		"\xed\xa0\x80\n" /* surrogate U+D800 */
+		"v\xed\xbf\xbf\n" /* surrogate U+DFFF */
+		"x\xe2\x82y\n" /* truncated inside a line */
+		"x\xe2\x82\n" /* truncated at the end of a line */
+		"\x80\n" /* lone continuation byte */
+		"\xff\n"
+		"\xf4\x90\x80\x80\n" /* above U+10FFFF */
+		"\xf5\x80\x80\x80\n"
+		"ok\n"
+		"\xf0\x9f\x98", /* truncated at the end of input */
+		{ "\xc0\xaf", 1, TP_ITEM_UTF8, 0 },
+		{ "\xe0\x80\xaf", 2, TP_ITEM_UTF8, 0 },
+		{ "\xf0\x80\x80\xaf", 3, TP_ITEM_UTF8, 0 },
+		{ "\xed\xa0\x80", 4, TP_ITEM_UTF8, 0 },
+		{ "v\xed\xbf\xbf", 5, TP_ITEM_UTF8, 0 },
+		{ "x\xe2\x82y", 6, TP_ITEM_UTF8, 0 },
+		{ "x\xe2\x82", 7, TP_ITEM_UTF8, 0 },
+		{ "\x80", 8, TP_ITEM_UTF8, 0 }, { "\xff", 9, TP_ITEM_UTF8, 0 },
+		{ "\xf4\x90\x80\x80", 10, TP_ITEM_UTF8, 0 },
+		{ "\xf5\x80\x80\x80", 11, TP_ITEM_UTF8, 0 },
+		{ "ok", 12, NULL, 0 }, { "\xf0\x9f\x98", 13, TP_ITEM_UTF8, 0 });
 	/* well-formed UTF-8 is not a problem */
-	CHECK("caf\xc3\xa9\n\xf0\x9f\x98\x80\n\xef\xbf\xbf\n"
-	      "\xf4\x8f\xbf\xbf\n\xed\x9f\xbf\n",
-	      { "caf\xc3\xa9", 1, NULL, 0 }, { "\xf0\x9f\x98\x80", 2, NULL, 0 },
-	      { "\xef\xbf\xbf", 3, NULL, 0 },
-	      { "\xf4\x8f\xbf\xbf", 4, NULL, 0 },
-	      { "\xed\x9f\xbf", 5, NULL, 0 });
+	EXPECT_ITEMS("caf\xc3\xa9\n\xf0\x9f\x98\x80\n\xef\xbf\xbf\n"
+		     "\xf4\x8f\xbf\xbf\n\xed\x9f\xbf\n",
+		     { "caf\xc3\xa9", 1, NULL, 0 },
+		     { "\xf0\x9f\x98\x80", 2, NULL, 0 },
+		     { "\xef\xbf\xbf", 3, NULL, 0 },
+		     { "\xf4\x8f\xbf\xbf", 4, NULL, 0 },
+		     { "\xed\x9f\xbf", 5, NULL, 0 });
 }
 
 /* The caller's data is copied, never written. */

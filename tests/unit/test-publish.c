@@ -14,15 +14,6 @@
 #include "json.h"
 #include "tsv.h"
 
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			print_error(__VA_ARGS__);                            \
-			print_error("\n");                                   \
-			fail_msg("%s", #cond);                               \
-		}                                                            \
-	} while (0)
-
 /* 2026-11-27T12:34:56Z */
 #define NOW INT64_C(1795782896)
 #define COMMIT "abc1234def567890abcdef1234567890abcdef12"

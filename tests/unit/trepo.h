@@ -15,16 +15,7 @@
 #include <stddef.h>
 
 #include "tagpolicy.h"
-
-/* Fails the running test with a message when `cond` does not hold. */
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) { \
-			print_error(__VA_ARGS__); \
-			print_error("\n"); \
-			fail_msg("%s", #cond); \
-		} \
-	} while (0)
+#include "tsv.h"
 
 struct trepo {
 	char root[64]; /* "/tmp/tp-NAME-XXXXXX", resolved by realpath() */

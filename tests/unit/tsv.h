@@ -12,6 +12,16 @@
 
 #include <cmocka.h>
 
+/* Fails the running test with a message when `cond` does not hold. */
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			print_error(__VA_ARGS__);                            \
+			print_error("\n");                                   \
+			fail_msg("%s", #cond);                               \
+		}                                                            \
+	} while (0)
+
 /* One row: `n` fields, each unescaped, NUL-terminated, with its length. */
 struct tsv_row {
 	size_t n;
