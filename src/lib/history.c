@@ -1439,6 +1439,20 @@ refuse_sha256(const char *start, struct tp_error *err)
 	return error;
 }
 
+/* Loads and initialises libgit2 for this handle (tp_history_free() undoes). */
+static int
+git_start(struct tp_history *h, struct tp_error *err)
+{
+	if (h->git_inited)
+		return 0;
+	if (tp_gitlib_load(err) < 0)
+		return TP_EGIT;
+	if (git_libgit2_init() < 0)
+		return git_fail(err, TP_EGIT, "cannot initialise libgit2");
+	h->git_inited = 1;
+	return 0;
+}
+
 /*
  * Opens libgit2's handle on the repository `nat` found: what the few
  * questions this module does not answer from the files need (trees, the
@@ -1448,18 +1462,13 @@ static int
 need_repo(struct tp_history *h, struct tp_error *err)
 {
 	const char *gitdir;
+	int e;
 
 	if (h->repo != NULL)
 		return 0;
 	gitdir = tp_repo_gitdir(h->nat);
-	if (!h->git_inited) {
-		if (tp_gitlib_load(err) < 0)
-			return TP_EGIT;
-		if (git_libgit2_init() < 0)
-			return git_fail(err, TP_EGIT, "cannot initialise "
-					"libgit2");
-		h->git_inited = 1;
-	}
+	if ((e = git_start(h, err)) < 0)
+		return e;
 	if (git_repository_open_ext(&h->repo, gitdir,
 				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(err, TP_EGIT, "cannot open the git repository "
@@ -1478,11 +1487,8 @@ open_libgit2(struct tp_history *h, const char *start, unsigned flags,
 	const char *env = NULL;
 	int e;
 
-	if (tp_gitlib_load(err) < 0)
-		return TP_EGIT;
-	if (git_libgit2_init() < 0)
-		return git_fail(err, TP_EGIT, "cannot initialise libgit2");
-	h->git_inited = 1;
+	if ((e = git_start(h, err)) < 0)
+		return e;
 	if (flags & TP_HISTORY_OPEN_ENV) {
 		env = getenv("GIT_DIR");
 		if (env != NULL && *env != '\0')
@@ -1708,65 +1714,107 @@ header_time(const unsigned char *data, size_t size, const char *key)
 	return line_time(p, end != NULL ? end : (const char *)data + size);
 }
 
+/* Where a chain of tag objects ends: peel(). */
+struct peeled {
+	git_oid id;            /* the first object that is not a tag */
+	enum tp_odb_type type; /* its type */
+	int annotated;         /* the start is a tag object */
+	int64_t tag_time;      /* the start's tagger time, when annotated */
+	int64_t commit_time;   /* `id`'s committer time, when a commit */
+	size_t depth;          /* the tag objects passed */
+};
+
+enum { PEEL_OK, PEEL_MISSING, PEEL_MALFORMED, PEEL_DEEP };
+
 /*
- * Peels the object `id` down to a commit, reading the files: fills
+ * Follows the tag objects from `start` to the first object that is not
+ * one, reading each object once.  Returns PEEL_OK; PEEL_MISSING when an
+ * object on the way is not in the repository (p->depth says which: 0 is
+ * `start` itself; `e` has obj_read()'s message); PEEL_MALFORMED for a tag
+ * object without an "object" line; PEEL_DEEP past PEEL_MAX tag objects;
+ * or obj_read()'s negative status, its message in `e`.  Callers word the
+ * outcome: a tag listing and a revision say different things.
+ */
+static int
+peel(struct peeled *p, struct tp_history *h, const git_oid *start,
+     struct tp_error *e)
+{
+	unsigned char *data = NULL;
+	const char *obj;
+	size_t size;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->id = *start;
+	for (p->depth = 0; p->depth < PEEL_MAX; p->depth++) {
+		rc = obj_read(h, &p->id, &p->type, &data, &size, e);
+		if (rc == TP_ENOTFOUND)
+			return PEEL_MISSING;
+		if (rc < 0)
+			return rc;
+		if (p->type != TP_ODB_TAG) {
+			if (p->type == TP_ODB_COMMIT)
+				p->commit_time = header_time(data, size,
+							     "committer ");
+			free(data);
+			return PEEL_OK;
+		}
+		if (p->depth == 0) {
+			p->annotated = 1;
+			p->tag_time = header_time(data, size, "tagger ");
+		}
+		obj = header(data, size, "object ");
+		rc = obj == NULL ||
+		     (size_t)(obj - (const char *)data) + 40 > size ||
+		     oid_hex(&p->id, obj) < 0;
+		free(data);
+		data = NULL;
+		if (rc)
+			return PEEL_MALFORMED;
+	}
+	return PEEL_DEEP;
+}
+
+/*
+ * Peels the object `start` of the revision `rev` down to a commit: fills
  * out->commit, out->time and out->annotated (out->id is the caller's).
- * `rev` names the start in messages.  TP_EINVAL when the chain ends at a
- * tree or a blob, TP_ESHALLOW or TP_EGIT when an object on the way is
- * missing (`first_missing` is returned as TP_ENOTFOUND instead when the
- * very first object is not there: the revision is unknown).
+ * TP_ENOTFOUND when `start` itself is not there (the revision is
+ * unknown), TP_ESHALLOW or TP_EGIT when an object after it is missing or
+ * cannot be read, TP_EINVAL when the chain ends at a tree or a blob.
  */
 static int
 peel_native(struct tp_history_object *out, struct tp_history *h,
 	    const git_oid *start, const char *rev, struct tp_error *err)
 {
+	struct peeled p;
 	struct tp_error e;
-	enum tp_odb_type type;
-	unsigned char *data = NULL;
-	const char *p;
-	git_oid id = *start;
-	size_t size, depth;
-	int rc = 0;
+	int rc;
 
-	for (depth = 0; depth < PEEL_MAX; depth++) {
-		tp_error_init(&e);
-		rc = obj_read(h, &id, &type, &data, &size, &e);
-		if (rc == TP_ENOTFOUND && depth == 0)
-			return TP_ENOTFOUND;
-		if (rc == TP_ENOMEM)
-			return oom(err);
-		if (rc == TP_ENOTFOUND && h->shallow)
-			return shallow_fail(err, "the commit of '%s' is not "
-					    "in this shallow clone", rev);
-		if (rc < 0)
-			return tp_error_set(err, TP_EGIT, "cannot read the "
-					    "commit of '%s': %s", rev, e.msg);
-		if (type == TP_ODB_COMMIT) {
-			hex(out->commit, &id);
-			out->time = header_time(data, size, "committer ");
-			free(data);
-			return 0;
-		}
-		if (type != TP_ODB_TAG)
-			break;
-		if (depth == 0)
-			out->annotated = 1;
-		p = header(data, size, "object ");
-		if (p == NULL || (size_t)(p - (const char *)data) + 40 > size ||
-		    oid_hex(&id, p) < 0) {
-			free(data);
-			return tp_error_set(err, TP_EGIT, "the tag object of "
-					    "'%s' is malformed", rev);
-		}
-		free(data);
-		data = NULL;
-	}
-	free(data);
-	if (depth == PEEL_MAX)
+	tp_error_init(&e);
+	rc = peel(&p, h, start, &e);
+	if (rc == TP_ENOMEM)
+		return oom(err);
+	if (rc == PEEL_MISSING && p.depth == 0)
+		return TP_ENOTFOUND;
+	if (rc == PEEL_MISSING && h->shallow)
+		return shallow_fail(err, "the commit of '%s' is not in this "
+				    "shallow clone", rev);
+	if (rc < 0 || rc == PEEL_MISSING)
+		return tp_error_set(err, TP_EGIT, "cannot read the commit of "
+				    "'%s': %s", rev, e.msg);
+	if (rc == PEEL_MALFORMED)
+		return tp_error_set(err, TP_EGIT, "the tag object of '%s' is "
+				    "malformed", rev);
+	if (rc == PEEL_DEEP)
 		return tp_error_set(err, TP_EGIT, "'%s' is nested more than "
 				    "%d tags deep", rev, PEEL_MAX);
-	return tp_error_set(err, TP_EINVAL, "'%s' does not name a commit",
-			    rev);
+	if (p.type != TP_ODB_COMMIT)
+		return tp_error_set(err, TP_EINVAL, "'%s' does not name a "
+				    "commit", rev);
+	out->annotated = p.annotated;
+	hex(out->commit, &p.id);
+	out->time = p.commit_time;
+	return 0;
 }
 
 /*
@@ -2021,58 +2069,40 @@ static int
 peel_tag(struct tp_history *h, struct tp_history_tag *t, struct node **np,
 	 const git_oid *target, struct tp_error *err)
 {
+	struct peeled p;
 	struct tp_error e;
-	git_oid id = *target;
-	enum tp_odb_type type = TP_ODB_BLOB;
-	unsigned char *data = NULL;
-	const char *p;
-	size_t size, depth;
 	struct node *n;
 	int rc;
 
 	*np = NULL;
-	hex(t->id, &id);
-	for (depth = 0; depth < PEEL_MAX; depth++) {
-		tp_error_init(&e);
-		rc = obj_read(h, &id, &type, &data, &size, &e);
-		if (rc == TP_ENOTFOUND) {
-			t->target = TP_TARGET_MISSING;
-			return 0;
-		}
-		if (rc == TP_ENOMEM)
-			return oom(err);
-		if (rc < 0)
-			return tp_error_set(err, TP_EGIT, "cannot read tag '%s': "
-					    "%s", t->name, e.msg);
-		if (type != TP_ODB_TAG)
-			break;
-		if (depth == 0) {
-			t->annotated = 1;
-			t->tag_time = header_time(data, size, "tagger ");
-		}
-		p = header(data, size, "object ");
-		if (p == NULL || (size_t)(p - (const char *)data) + 40 > size ||
-		    oid_hex(&id, p) < 0) {
-			free(data);
-			return tp_error_set(err, TP_EGIT, "cannot read tag "
-					    "'%s': malformed tag object",
-					    t->name);
-		}
-		free(data);
-		data = NULL;
+	hex(t->id, target);
+	tp_error_init(&e);
+	rc = peel(&p, h, target, &e);
+	if (rc == TP_ENOMEM)
+		return oom(err);
+	if (rc < 0)
+		return tp_error_set(err, TP_EGIT, "cannot read tag '%s': %s",
+				    t->name, e.msg);
+	t->annotated = p.annotated;
+	t->tag_time = p.tag_time;
+	if (rc == PEEL_MISSING) {
+		t->target = TP_TARGET_MISSING;
+		return 0;
 	}
-	free(data);
-	if (depth == PEEL_MAX)
+	if (rc == PEEL_MALFORMED)
+		return tp_error_set(err, TP_EGIT, "cannot read tag '%s': "
+				    "malformed tag object", t->name);
+	if (rc == PEEL_DEEP)
 		return tp_error_set(err, TP_EGIT, "tag '%s' is nested more "
 				    "than %d levels deep", t->name, PEEL_MAX);
-	if (type == TP_ODB_COMMIT) {
+	if (p.type == TP_ODB_COMMIT) {
 		/* not parsed: see tp_history_commit_time() */
-		if ((n = node_get(h, &id)) == NULL)
+		if ((n = node_get(h, &p.id)) == NULL)
 			return oom(err);
 		t->target = TP_TARGET_COMMIT;
-		hex(t->commit, &id);
+		hex(t->commit, &p.id);
 		*np = n;
-	} else if (type == TP_ODB_TREE) {
+	} else if (p.type == TP_ODB_TREE) {
 		t->target = TP_TARGET_TREE;
 	} else {
 		t->target = TP_TARGET_BLOB;
