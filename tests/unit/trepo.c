@@ -115,6 +115,9 @@ trepo_done(struct trepo *e)
 }
 
 /* "cd ROOT && . ./lib.sh && " and the script. */
+static void script(struct tp_buf *cmd, const struct trepo *e, const char *fmt,
+		   va_list ap) TP_PRINTF(3, 0);
+
 static void
 script(struct tp_buf *cmd, const struct trepo *e, const char *fmt, va_list ap)
 {
@@ -136,6 +139,9 @@ trepo_run(const struct trepo *e, const char *fmt, ...)
 	CHECK(rc == 0, "script failed (%d):\n%s", rc, cmd.ptr);
 	tp_buf_release(&cmd);
 }
+
+static void vcapture(struct tp_buf *out, const struct trepo *e, const char *fmt,
+		     va_list ap) TP_PRINTF(3, 0);
 
 static void
 vcapture(struct tp_buf *out, const struct trepo *e, const char *fmt, va_list ap)
