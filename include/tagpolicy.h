@@ -123,6 +123,17 @@ int tp_buf_vprintf(struct tp_buf *b, const char *fmt, va_list ap)
  * memory.  Like git's strbuf_read().
  */
 int tp_buf_read_fd(struct tp_buf *b, int fd, size_t hint);
+/*
+ * Room to write up to `n` bytes in place after the content, for output
+ * made piece by piece without copying it twice: a pointer to ptr[len]
+ * with n + 1 bytes after it, or NULL (TP_ENOMEM: past `max`, or out of
+ * memory; the buffer is unchanged).  The content stays as it was until
+ * tp_buf_commit() adds what was written, but the NUL after it may be
+ * overwritten: commit (0 bytes to give up) before the buffer is used again.
+ */
+char *tp_buf_reserve(struct tp_buf *b, size_t n);
+/* Adds the `n` bytes written after a tp_buf_reserve() of at least `n`. */
+void tp_buf_commit(struct tp_buf *b, size_t n);
 /* Keeps the memory; len becomes 0 (or `len` for truncate). */
 void tp_buf_clear(struct tp_buf *b);
 void tp_buf_truncate(struct tp_buf *b, size_t len);

@@ -20,6 +20,13 @@
 /* Text output is written out in pieces of about this size. */
 #define FLUSH_AT ((size_t)1 << 16)
 
+/*
+ * The room reserved for a line built in place (see ok_line() and
+ * diag_line()); a longer line takes the general path.
+ */
+#define LINE_ROOM ((size_t)512)
+#define DIAG_ROOM ((size_t)1024)
+
 struct check_opts {
 	const char *scope;
 	const char *kind;
@@ -103,20 +110,25 @@ put_n(struct tp_buf *b, const char *s, size_t n)
 
 /*
  * 1 when s[0..n) is printable ASCII: put_shown() would copy it as is.
- * Eight bytes at a time, the last word overlapping the one before it: a
- * byte below 0x20 or above 0x7E sets a high bit in one of the two
- * expressions (exact for "is there one").
+ * When `d` is not NULL the bytes are copied to d[0..n) on the way (all of
+ * them only when the answer is 1), so that a line built in place reads
+ * the text once.  Eight bytes at a time, the last word overlapping the
+ * one before it: a byte below 0x20 or above 0x7E sets a high bit in one
+ * of the two expressions (exact for "is there one").
  */
-static int
-is_plain(const char *s, size_t n)
+static inline int
+scan_plain(char *d, const char *s, size_t n)
 {
 	uint64_t w;
 	size_t i;
 
 	if (n < 8) {
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			if ((unsigned char)(s[i] - 0x20) >= 0x5F)
 				return 0;
+			if (d != NULL)
+				d[i] = s[i];
+		}
 		return 1;
 	}
 	for (i = 0;; i += 8) {
@@ -126,9 +138,17 @@ is_plain(const char *s, size_t n)
 		if ((((w - ONES * 0x20) & ~w) | ((w + ONES * 0x01) | w)) &
 		    HIGHS)
 			return 0;
+		if (d != NULL)
+			memcpy(d + i, &w, 8);
 		if (i + 8 == n)
 			return 1;
 	}
+}
+
+static int
+is_plain(const char *s, size_t n)
+{
+	return scan_plain(NULL, s, n);
 }
 
 /*
@@ -222,15 +242,64 @@ put_rule(struct tp_buf *b, int color, const char *rule)
 	put(b, cli_sgr(color, SGR_RESET));
 }
 
-/* Appends `n` bytes at *p when they fit; 0 when not. */
-static int
-copy_raw(char **p, const char *end, const char *s, size_t n)
+/*
+ * memcpy() for the short pieces of a line, inline: a call to the
+ * library's for each piece of ten bytes costs more than the copy.  Words
+ * at a time, the last one (or pair) overlapping the ones before it, so
+ * that no byte outside s[0..n) and d[0..n) is touched.
+ */
+static inline void
+copy_short(char *d, const char *s, size_t n)
 {
-	if ((size_t)(end - *p) < n)
-		return 0;
-	memcpy(*p, s, n);
-	*p += n;
-	return 1;
+	uint64_t w;
+	uint32_t h, l;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, s + i, 8);
+			memcpy(d + i, &w, 8);
+		}
+		memcpy(&w, s + n - 8, 8);
+		memcpy(d + n - 8, &w, 8);
+	} else if (n >= 4) {
+		memcpy(&h, s, 4);
+		memcpy(&l, s + n - 4, 4);
+		memcpy(d, &h, 4);
+		memcpy(d + n - 4, &l, 4);
+	} else if (n > 0) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
+/*
+ * Appends s[0..n) at p when it fits before `end`: where the line goes on,
+ * or NULL when it does not fit or p is NULL, so that the appends of a
+ * line chain and one test at the end says whether they all fit.  The
+ * cursor is passed by value, to stay in a register: the bytes written
+ * through a char pointer could be any object, the cursor too.
+ */
+static inline char *
+copy_raw(char *p, const char *end, const char *s, size_t n)
+{
+	if (p == NULL || (size_t)(end - p) < n)
+		return NULL;
+	copy_short(p, s, n);
+	return p + n;
+}
+
+/* A string literal, its length known to the compiler. */
+#define COPYL(p, end, lit) copy_raw((p), (end), (lit), sizeof(lit) - 1)
+
+/* copy_raw() of a text that must also be plain (is_plain()). */
+static inline char *
+copy_plain(char *p, const char *end, const char *s, size_t n)
+{
+	if (p == NULL || (size_t)(end - p) < n || !scan_plain(p, s, n))
+		return NULL;
+	return p + n;
 }
 
 /*
@@ -312,74 +381,72 @@ kline_free(struct kline *kl)
 /*
  * The line of a clean tag without colors, built in one piece: most lines
  * are these, a million of them in a big list.  0 when the line needs the
- * general path (escapes, colors, a long line).  The field values are
- * parts of the text, so one look at the text says they need no escapes;
- * names are written as they are on either path.  `kl` is the kind's
- * line parts.
+ * general path (escapes, colors, a long line), with nothing written.  The
+ * line is made in place, in room reserved in the buffer, and the text is
+ * checked while it is copied: each byte is read once and written once.
+ * The field values are parts of the text, so that look at the text says
+ * they need no escapes; names are written as they are on either path.
+ * `kl` is the kind's line parts.
  */
 static int
 ok_line(struct tp_buf *b, const struct tp_tagres *t, const struct kline *kl)
 {
-	char line[512], *p = line, *end = line + sizeof(line);
-	const char *head =
-		t->is_ref ? "     ok: reference '" : "     ok: tag '";
+	char *line, *p, *end;
 	size_t i;
 
-	if (t->nfields != kl->nfields || !is_plain(t->text, t->len) ||
-	    !copy_raw(&p, end, head, t->is_ref ? 20 : 14) ||
-	    !copy_raw(&p, end, t->text, t->len) ||
-	    !copy_raw(&p, end, kl->head, kl->hlen))
+	if (t->nfields != kl->nfields)
 		return 0;
+	line = tp_buf_reserve(b, LINE_ROOM);
+	if (line == NULL)
+		return 0;
+	end = line + LINE_ROOM;
+	p = t->is_ref ? COPYL(line, end, "     ok: reference '")
+		      : COPYL(line, end, "     ok: tag '");
+	p = copy_plain(p, end, t->text, t->len);
+	p = copy_raw(p, end, kl->head, kl->hlen);
 	for (i = 0; i < t->nfields; i++) {
 		const struct tp_fieldval *f = &t->fields[i];
 
-		if ((i > 0 && !copy_raw(&p, end, kl->names[i], kl->nlen[i])) ||
-		    !copy_raw(&p, end, t->tag + f->off, f->len))
-			return 0;
+		if (i > 0)
+			p = copy_raw(p, end, kl->names[i], kl->nlen[i]);
+		p = copy_raw(p, end, t->tag + f->off, f->len);
 	}
-	if ((t->nfields && !copy_raw(&p, end, ")", 1)) || p == end)
-		return 0;
-	*p++ = '\n';
-	put_n(b, line, (size_t)(p - line));
-	return 1;
+	p = t->nfields ? COPYL(p, end, ")\n") : COPYL(p, end, "\n");
+	tp_buf_commit(b, p != NULL ? (size_t)(p - line) : 0);
+	return p != NULL;
 }
 
 /*
- * A finding's line without colors, built in one piece like ok_line(); 0
- * when it needs the general path.
+ * A finding's line without colors, built in place like ok_line(); 0 when
+ * it needs the general path (the rule is written as it is on both).
  */
 static int
 diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
 {
-	char line[1024], *p = line, *end = line + sizeof(line);
-	const char *level =
-		d->level == TP_LEVEL_ERROR ? "  error: " : "warning: ";
-	const char *head = t->is_ref ? "reference '" : "tag '";
-	const char *scope =
-		t->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
-	size_t mlen = strlen(d->message);
-	size_t slen = d->suggestion ? strlen(d->suggestion) : 0;
+	char *line, *p, *end;
 
-	if (!is_plain(t->text, t->len) || !is_plain(d->message, mlen) ||
-	    !is_plain(d->suggestion, slen) || !copy_raw(&p, end, level, 9) ||
-	    !copy_raw(&p, end, head, strlen(head)) ||
-	    !copy_raw(&p, end, t->text, t->len) ||
-	    !copy_raw(&p, end, scope, strlen(scope)) ||
-	    !copy_raw(&p, end, d->message, mlen) ||
-	    !copy_raw(&p, end, " [", 2) ||
-	    !copy_raw(&p, end, d->rule, strlen(d->rule)) ||
-	    !copy_raw(&p, end, "]", 1))
+	line = tp_buf_reserve(b, DIAG_ROOM);
+	if (line == NULL)
 		return 0;
-	if (d->suggestion != NULL &&
-	    (!copy_raw(&p, end, "; did you mean '", 16) ||
-	     !copy_raw(&p, end, d->suggestion, slen) ||
-	     !copy_raw(&p, end, "'?", 2)))
-		return 0;
-	if (p == end)
-		return 0;
-	*p++ = '\n';
-	put_n(b, line, (size_t)(p - line));
-	return 1;
+	end = line + DIAG_ROOM;
+	p = d->level == TP_LEVEL_ERROR ? COPYL(line, end, "  error: ")
+				       : COPYL(line, end, "warning: ");
+	p = t->is_ref ? COPYL(p, end, "reference '") : COPYL(p, end, "tag '");
+	p = copy_plain(p, end, t->text, t->len);
+	p = t->scope == TP_SCOPE_GIT ? COPYL(p, end, "' (git): ")
+				     : COPYL(p, end, "' (image): ");
+	p = copy_plain(p, end, d->message, strlen(d->message));
+	p = COPYL(p, end, " [");
+	p = copy_raw(p, end, d->rule, strlen(d->rule));
+	p = COPYL(p, end, "]");
+	if (d->suggestion != NULL) {
+		p = COPYL(p, end, "; did you mean '");
+		p = copy_plain(p, end, d->suggestion, strlen(d->suggestion));
+		p = COPYL(p, end, "'?");
+	}
+	p = COPYL(p, end, "\n");
+	tp_buf_commit(b, p != NULL ? (size_t)(p - line) : 0);
+	return p != NULL;
 }
 
 /* `kl`: the line parts of every kind and scope (see struct kline). */
@@ -436,36 +503,46 @@ text_tag(struct tp_buf *b, const struct cli *cli, const struct kline *kl,
 }
 
 /*
- * A set problem's line without colors, built in one piece like
- * ok_line(); 0 when it needs the general path.  A big list has tens of
- * thousands of them.
+ * A set problem's line without colors, built in place like ok_line(); 0
+ * when it needs the general path.  A big list has tens of thousands of
+ * them, some naming a thousand tags: the room is what the line takes
+ * (every piece is still checked against it).
  */
 static int
 set_line(struct tp_buf *b, const struct tp_setprob *s)
 {
-	char line[1024], *p = line, *end = line + sizeof(line);
-	const char *level = s->level == TP_LEVEL_ERROR ? "  error: tags '"
-						       : "warning: tags '";
-	const char *scope =
-		s->scope == TP_SCOPE_GIT ? "' (git): " : "' (image): ";
-	size_t i, mlen = strlen(s->message);
+	size_t i, mlen = strlen(s->message), rlen = strlen(s->rule), room;
+	char *line, *p, *end;
 
-	if (s->ntags == 0 || !is_plain(s->message, mlen) ||
-	    !copy_raw(&p, end, level, 15))
+	if (s->ntags == 0 || !is_plain(s->message, mlen))
 		return 0;
-	for (i = 0; i < s->ntags; i++)
-		if (!is_plain(s->texts[i], s->lens[i]) ||
-		    (i > 0 && !copy_raw(&p, end, "', '", 4)) ||
-		    !copy_raw(&p, end, s->texts[i], s->lens[i]))
+	/* the line without its tags, then each tag and "', '" */
+	room = sizeof("warning: tags '' (image):  []\n") - 1 + mlen + rlen;
+	for (i = 0; i < s->ntags; i++) {
+		/* no overflow: a text is an object, under SIZE_MAX / 2 */
+		if (room > SIZE_MAX / 4)
 			return 0;
-	if (!copy_raw(&p, end, scope, strlen(scope)) ||
-	    !copy_raw(&p, end, s->message, mlen) ||
-	    !copy_raw(&p, end, " [", 2) ||
-	    !copy_raw(&p, end, s->rule, strlen(s->rule)) ||
-	    !copy_raw(&p, end, "]\n", 2))
+		room += s->lens[i] + 4;
+	}
+	line = tp_buf_reserve(b, room);
+	if (line == NULL)
 		return 0;
-	put_n(b, line, (size_t)(p - line));
-	return 1;
+	end = line + room;
+	p = s->level == TP_LEVEL_ERROR ? COPYL(line, end, "  error: tags '")
+				       : COPYL(line, end, "warning: tags '");
+	for (i = 0; i < s->ntags; i++) {
+		if (i > 0)
+			p = COPYL(p, end, "', '");
+		p = copy_plain(p, end, s->texts[i], s->lens[i]);
+	}
+	p = s->scope == TP_SCOPE_GIT ? COPYL(p, end, "' (git): ")
+				     : COPYL(p, end, "' (image): ");
+	p = copy_raw(p, end, s->message, mlen);
+	p = COPYL(p, end, " [");
+	p = copy_raw(p, end, s->rule, rlen);
+	p = COPYL(p, end, "]\n");
+	tp_buf_commit(b, p != NULL ? (size_t)(p - line) : 0);
+	return p != NULL;
 }
 
 static void

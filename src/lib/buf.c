@@ -58,6 +58,27 @@ tp_buf_put(struct tp_buf *b, const void *data, size_t len)
 	return 0;
 }
 
+char *
+tp_buf_reserve(struct tp_buf *b, size_t n)
+{
+	/* the limit first: a commit must not take the content past it */
+	if (n > b->max || b->len > b->max - n)
+		return NULL;
+	if (b->alloc - b->len <= n && tp_buf_grow(b, n) < 0)
+		return NULL;
+	return b->ptr + b->len;
+}
+
+void
+tp_buf_commit(struct tp_buf *b, size_t n)
+{
+	/* nothing was reserved: the shared empty string is never written */
+	if (b->alloc == 0)
+		return;
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
 int
 tp_buf_puts(struct tp_buf *b, const char *s)
 {

@@ -3006,23 +3006,51 @@ jstr0(struct tp_lint_jw *j, const char *s)
 	jstr(j, s, s != NULL ? strlen(s) : 0);
 }
 
+/* 1 when no byte of the word needs an escape in a JSON string. */
+static inline int
+json_word_plain(uint64_t w)
+{
+	return !((((w - ONES * 0x20) & ~w) | ((w + ONES * 0x01) | w)) &
+		 HIGHS) &&
+	       !has_zero_byte(w ^ (ONES * '"')) &&
+	       !has_zero_byte(w ^ (ONES * '\\'));
+}
+
 /*
  * 1 when s[0..n) goes into a JSON string as it is: printable ASCII
- * without '"' and '\\' (tp_json_str() escapes nothing then).  Eight bytes
- * at a time, as has_ref_char().
+ * without '"' and '\\' (tp_json_str() escapes nothing then).  When `d`
+ * is not NULL the bytes are copied to d[0..n) on the way (all of them
+ * only when the answer is 1), so that an object built in place reads a
+ * string once.  Words at a time, as has_ref_char(): from four bytes on,
+ * the last word overlaps the one before it (below eight, two halves of
+ * one word: the same bytes, some twice).
  */
-static int
-json_plain(const char *s, size_t n)
+static inline int
+json_scan(char *d, const char *s, size_t n)
 {
 	uint64_t w;
+	uint32_t lo, hi;
 	size_t i;
 	unsigned char c;
 
-	if (n < 8) {
+	if (n < 4) {
 		for (i = 0; i < n; i++) {
 			c = (unsigned char)s[i];
 			if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
 				return 0;
+			if (d != NULL)
+				d[i] = s[i];
+		}
+		return 1;
+	}
+	if (n < 8) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		if (!json_word_plain(lo | (uint64_t)hi << 32))
+			return 0;
+		if (d != NULL) {
+			memcpy(d, &lo, 4);
+			memcpy(d + n - 4, &hi, 4);
 		}
 		return 1;
 	}
@@ -3030,96 +3058,121 @@ json_plain(const char *s, size_t n)
 		if (i + 8 > n)
 			i = n - 8;
 		memcpy(&w, s + i, 8);
-		if ((((w - ONES * 0x20) & ~w) | ((w + ONES * 0x01) | w)) &
-			    HIGHS ||
-		    has_zero_byte(w ^ (ONES * '"')) ||
-		    has_zero_byte(w ^ (ONES * '\\')))
+		if (!json_word_plain(w))
 			return 0;
+		if (d != NULL)
+			memcpy(d + i, &w, 8);
 		if (i + 8 == n)
 			return 1;
 	}
 }
 
-/* Appends s[0..n) at *p when it fits before `end` and is plain. */
-static int
-fast_raw(char **p, const char *end, const char *s, size_t n)
+/*
+ * Appends s[0..n) at p when it fits before `end`: where the object goes
+ * on, or NULL when it does not fit or p is NULL, so that the appends
+ * chain and one test at the end says whether they all fit.  The cursor
+ * is passed by value, to stay in a register (the bytes written through a
+ * char pointer could be any object, the cursor too).
+ */
+static inline char *
+fast_raw(char *p, const char *end, const char *s, size_t n)
 {
-	if ((size_t)(end - *p) < n)
-		return 0;
-	memcpy(*p, s, n);
-	*p += n;
-	return 1;
-}
-
-/* The same as a JSON string literal; 0 when it needs escapes. */
-static int
-fast_str(char **p, const char *end, const char *s, size_t n)
-{
-	if ((size_t)(end - *p) < n + 2 || !json_plain(s, n))
-		return 0;
-	*(*p)++ = '"';
-	memcpy(*p, s, n);
-	*p += n;
-	*(*p)++ = '"';
-	return 1;
+	if (p == NULL || (size_t)(end - p) < n)
+		return NULL;
+	memcpy(p, s, n);
+	return p + n;
 }
 
 #define FAST_LIT(p, end, lit) fast_raw((p), (end), (lit), sizeof(lit) - 1)
 
+/* The same, of a string that needs no escapes; NULL when it does. */
+static inline char *
+fast_plain(char *p, const char *end, const char *s, size_t n)
+{
+	if (p == NULL || (size_t)(end - p) < n || !json_scan(p, s, n))
+		return NULL;
+	return p + n;
+}
+
+/* The same as a JSON string literal. */
+static inline char *
+fast_str(char *p, const char *end, const char *s, size_t n)
+{
+	if (p == NULL || (size_t)(end - p) < 2)
+		return NULL;
+	*p = '"';
+	p = fast_plain(p + 1, end - 1, s, n);
+	if (p != NULL)
+		*p++ = '"';
+	return p;
+}
+
+/* fast_str() of a NUL-terminated string, or null for NULL. */
+static inline char *
+fast_str0(char *p, const char *end, const char *s)
+{
+	return s != NULL ? fast_str(p, end, s, strlen(s))
+			 : FAST_LIT(p, end, "null");
+}
+
+/* The room a tag object built in place may take. */
+#define JSON_ROOM ((size_t)1024)
+
 /*
- * A compact tag object built in one piece when no string in it needs an
- * escape (nearly always); 0 sends it to json_tag_compact().  The field
- * values are parts of the text, which is checked as a whole.
+ * A compact tag object built in place (after a comma, for `comma`) when
+ * no string in it needs an escape (nearly always); 0 sends it to
+ * json_tag_compact(), with nothing written.  The field values are parts
+ * of the text, which is checked as a whole.  After a failure nothing is
+ * written: 1.
  */
 static int
-json_tag_fast(struct tp_lint_jw *j, const struct tp_tagres *t)
+json_tag_fast(struct tp_lint_jw *j, const struct tp_tagres *t, int comma)
 {
-	char obj[1024], *p = obj, *end = obj + sizeof(obj);
+	char *obj, *p, *end;
 	const struct tp_diag *d;
-	const char *name, *lvl;
 	size_t i;
-	int ok;
 
-	ok = json_plain(t->text, t->len) && FAST_LIT(&p, end, "{\"tag\":\"") &&
-	     fast_raw(&p, end, t->text, t->len) &&
-	     (t->scope == TP_SCOPE_GIT
-		      ? FAST_LIT(&p, end, "\",\"scope\":\"git\",\"ok\":")
-		      : FAST_LIT(&p, end, "\",\"scope\":\"image\",\"ok\":")) &&
-	     (t->ok ? FAST_LIT(&p, end, "true,\"kind\":")
-		    : FAST_LIT(&p, end, "false,\"kind\":")) &&
-	     (t->kind != NULL
-		      ? fast_str(&p, end, t->kind->name, strlen(t->kind->name))
-		      : FAST_LIT(&p, end, "null")) &&
-	     FAST_LIT(&p, end, ",\"fields\":{");
-	for (i = 0; ok && t->kind != NULL && i < t->nfields; i++) {
-		name = t->fields[i].field->name;
-		ok = (i == 0 || FAST_LIT(&p, end, ",")) &&
-		     fast_str(&p, end, name, strlen(name)) &&
-		     FAST_LIT(&p, end, ":\"") &&
-		     fast_raw(&p, end, t->tag + t->fields[i].off,
-			      t->fields[i].len) &&
-		     FAST_LIT(&p, end, "\"");
-	}
-	ok = ok && FAST_LIT(&p, end, "},\"problems\":[");
-	for (d = t->diags; ok && d != NULL; d = d->next) {
-		lvl = level_name(d->level);
-		ok = (d == t->diags || FAST_LIT(&p, end, ",")) &&
-		     FAST_LIT(&p, end, "{\"rule\":") &&
-		     fast_str(&p, end, d->rule, strlen(d->rule)) &&
-		     FAST_LIT(&p, end, ",\"level\":") &&
-		     fast_str(&p, end, lvl, strlen(lvl)) &&
-		     FAST_LIT(&p, end, ",\"message\":") &&
-		     fast_str(&p, end, d->message, strlen(d->message)) &&
-		     FAST_LIT(&p, end, ",\"suggestion\":") &&
-		     (d->suggestion != NULL ? fast_str(&p, end, d->suggestion,
-						       strlen(d->suggestion))
-					    : FAST_LIT(&p, end, "null")) &&
-		     FAST_LIT(&p, end, "}");
-	}
-	if (!ok || !FAST_LIT(&p, end, "]}"))
+	if (j->error != 0)
+		return 1;
+	obj = tp_buf_reserve(j->out, JSON_ROOM);
+	if (obj == NULL)
 		return 0;
-	jput(j, obj, (size_t)(p - obj));
-	return 1;
+	end = obj + JSON_ROOM;
+	p = comma ? FAST_LIT(obj, end, ",{\"tag\":\"")
+		  : FAST_LIT(obj, end, "{\"tag\":\"");
+	p = fast_plain(p, end, t->text, t->len);
+	p = t->scope == TP_SCOPE_GIT
+		    ? FAST_LIT(p, end, "\",\"scope\":\"git\",\"ok\":")
+		    : FAST_LIT(p, end, "\",\"scope\":\"image\",\"ok\":");
+	p = t->ok ? FAST_LIT(p, end, "true,\"kind\":")
+		  : FAST_LIT(p, end, "false,\"kind\":");
+	p = fast_str0(p, end, t->kind ? t->kind->name : NULL);
+	p = FAST_LIT(p, end, ",\"fields\":{");
+	for (i = 0; t->kind != NULL && i < t->nfields; i++) {
+		if (i > 0)
+			p = FAST_LIT(p, end, ",");
+		p = fast_str0(p, end, t->fields[i].field->name);
+		p = FAST_LIT(p, end, ":\"");
+		p = fast_raw(p, end, t->tag + t->fields[i].off,
+			     t->fields[i].len);
+		p = FAST_LIT(p, end, "\"");
+	}
+	p = FAST_LIT(p, end, "},\"problems\":[");
+	for (d = t->diags; d != NULL; d = d->next) {
+		p = d == t->diags ? FAST_LIT(p, end, "{\"rule\":")
+				  : FAST_LIT(p, end, ",{\"rule\":");
+		p = fast_str0(p, end, d->rule);
+		p = FAST_LIT(p, end, ",\"level\":");
+		p = fast_str0(p, end, level_name(d->level));
+		p = FAST_LIT(p, end, ",\"message\":");
+		p = fast_str0(p, end, d->message);
+		p = FAST_LIT(p, end, ",\"suggestion\":");
+		p = fast_str0(p, end, d->suggestion);
+		p = FAST_LIT(p, end, "}");
+	}
+	p = FAST_LIT(p, end, "]}");
+	tp_buf_commit(j->out, p != NULL ? (size_t)(p - obj) : 0);
+	return p != NULL;
 }
 
 static void
@@ -3193,14 +3246,18 @@ tp_lint_json_begin(struct tp_lint_jw *j, struct tp_buf *out, int pretty)
 int
 tp_lint_json_tag(struct tp_lint_jw *j, const struct tp_tagres *t)
 {
+	int comma;
+
 	if (j->pretty) {
 		json_tag_w(&j->w, t);
 		return j->w.error;
 	}
-	if (j->ntags++ > 0)
-		JPUTL(j, ",");
-	if (!json_tag_fast(j, t))
+	comma = j->ntags++ > 0;
+	if (!json_tag_fast(j, t, comma)) {
+		if (comma)
+			JPUTL(j, ",");
 		json_tag_compact(j, t);
+	}
 	return j->error;
 }
 
@@ -3244,6 +3301,54 @@ json_end_w(struct tp_json_w *w, const struct tp_lint *run)
 	return w->error;
 }
 
+/*
+ * A set problem's compact object built in place (after a comma, for
+ * `comma`) like json_tag_fast(); 0 when a string needs an escape, with
+ * nothing written.  The room is what the object takes (a set may name a
+ * thousand tags); every piece is still checked against it.
+ */
+static int
+json_set_fast(struct tp_lint_jw *j, const struct tp_setprob *s, int comma)
+{
+	const char *lvl = level_name(s->level);
+	size_t rlen = strlen(s->rule), llen = strlen(lvl);
+	size_t mlen = strlen(s->message), i, room;
+	char *obj, *p, *end;
+
+	if (j->error != 0)
+		return 1;
+	/* the object without its strings, then each tag as ,"TEXT" */
+	room = sizeof(",{\"rule\":\"\",\"level\":\"\",\"message\":\"\","
+		      "\"tags\":[]}") -
+	       1 + rlen + llen + mlen;
+	for (i = 0; i < s->ntags; i++) {
+		/* no overflow: a text is an object, under SIZE_MAX / 2 */
+		if (room > SIZE_MAX / 4)
+			return 0;
+		room += 3 + s->lens[i];
+	}
+	obj = tp_buf_reserve(j->out, room);
+	if (obj == NULL)
+		return 0;
+	end = obj + room;
+	p = comma ? FAST_LIT(obj, end, ",{\"rule\":")
+		  : FAST_LIT(obj, end, "{\"rule\":");
+	p = fast_str(p, end, s->rule, rlen);
+	p = FAST_LIT(p, end, ",\"level\":");
+	p = fast_str(p, end, lvl, llen);
+	p = FAST_LIT(p, end, ",\"message\":");
+	p = fast_str(p, end, s->message, mlen);
+	p = FAST_LIT(p, end, ",\"tags\":[");
+	for (i = 0; i < s->ntags; i++) {
+		if (i > 0)
+			p = FAST_LIT(p, end, ",");
+		p = fast_str(p, end, s->texts[i], s->lens[i]);
+	}
+	p = FAST_LIT(p, end, "]}");
+	tp_buf_commit(j->out, p != NULL ? (size_t)(p - obj) : 0);
+	return p != NULL;
+}
+
 int
 tp_lint_json_end(struct tp_lint_jw *j, const struct tp_lint *run)
 {
@@ -3258,6 +3363,8 @@ tp_lint_json_end(struct tp_lint_jw *j, const struct tp_lint *run)
 	}
 	JPUTL(j, "],\"set_problems\":[");
 	for (s = run->set; s != NULL; s = s->next) {
+		if (json_set_fast(j, s, s != run->set))
+			continue;
 		if (s != run->set)
 			JPUTL(j, ",");
 		JPUTL(j, "{\"rule\":");

@@ -216,6 +216,74 @@ test_expect_success 'a closed output pipe is not a crash' '
 	test_grep "ok: tag '\''1.0.0'\''" out
 '
 
+# Inputs for the lines check builds in one piece (without colors), which
+# leave a line to the general writer when it needs an escape or outgrows
+# its room: a character shown escaped, or not ASCII, at every place of
+# texts of 1 to 18 bytes; tags and references about as long as the room;
+# one version named by hundreds of tags (a long set line).
+cat >odd.awk <<\EOF_AWK
+BEGIN {
+	split("\001|\177|\377|\303\251|\"|\\", odd, "|")
+	for (k = 1; k <= 6; k++)
+		for (n = 1; n <= 18; n++)
+			for (i = 1; i <= n; i++) {
+				s = ""
+				for (j = 1; j <= n; j++)
+					s = s (j == i ? odd[k] : j % 2 ? "1" : "a")
+				print s
+			}
+	for (n = 200; n <= 540; n += n < 280 || n > 460 ? 3 : 37) {
+		s = "1.2.3-"
+		while (length(s) < n)
+			s = s "a"
+		print "v" s
+		print "V" s
+		print "ghcr.io/acme/" s ":1.2.3"
+	}
+	for (n = 0; n < 300; n++)
+		print (n % 100 ? "1.2.3" : "v1.2.3")
+}
+EOF_AWK
+
+cat >notes.yml <<\EOF_POLICY
+version: 1
+fields:
+  note: {pattern: ".+"}
+kinds:
+  vee: "v{semver}_{note}"
+  dub: "w{semver}_{note}"
+scopes:
+  git: [vee, dub]
+  image: []
+rules:
+  charset: off
+check:
+  default-scope: git
+EOF_POLICY
+
+test_expect_success 'lines built in one piece are the general ones, colors aside' '
+	awk -f odd.awk >in &&
+	printf "v1.2.3_a\"b\nw1.2.3_a\"b\nv1.2.4_\303\251\nw1.2.4_\303\251\n" >notes &&
+	printf "v1.2.5_a\\\\b\nw1.2.5_a\\\\b\nv1.2.6_\001\nw1.2.6_\001\n" >>notes &&
+	esc=$(printf "\033") &&
+	raw=$(printf "[\001\177\377]") &&
+	for args in "check -" "check --scope git -" "-p notes.yml check -"
+	do
+		test_expect_code 1 tagpolicy --color never $args <in >plain &&
+		test_expect_code 1 tagpolicy --color always $args <in >color &&
+		sed "s/$esc\[[0-9;]*m//g" color >uncolored &&
+		test_cmp plain uncolored &&
+		! grep -a "$raw" plain &&
+		test $(grep -c "x7f" plain) -ge 171 || return 1
+	done &&
+	test_expect_code 1 tagpolicy --color never -p notes.yml check - <notes >plain &&
+	test_grep "tags '\''v1.2.3_a\"b'\'', '\''w1.2.3_a\"b'\''" plain &&
+	test_grep "tags '\''v1.2.5_a\\\\b'\'', '\''w1.2.5_a\\\\b'\''" plain &&
+	test_expect_code 1 tagpolicy --color always -p notes.yml check - <notes >color &&
+	sed "s/$esc\[[0-9;]*m//g" color >uncolored &&
+	test_cmp plain uncolored
+'
+
 test_expect_success 'help' '
 	tagpolicy check --help >out &&
 	test_grep "usage: tagpolicy check" out &&

@@ -160,6 +160,72 @@ test_limit(void **state)
 }
 
 static void
+test_reserve_commit(void **state)
+{
+	struct tp_buf b = TP_BUF_INIT;
+	char *p;
+	int i;
+
+	(void)state;
+	/* an empty buffer gets memory; what is committed is appended */
+	p = tp_buf_reserve(&b, 5);
+	assert_non_null(p);
+	assert_ptr_equal(p, b.ptr);
+	assert_true(b.alloc >= 6);
+	memcpy(p, "v1.2.", 5);
+	tp_buf_commit(&b, 4);
+	assert_string_equal(b.ptr, "v1.2");
+	assert_int_equal(b.len, 4);
+	/* giving up (0) restores the NUL the writing overwrote */
+	p = tp_buf_reserve(&b, 3);
+	assert_ptr_equal(p, b.ptr + 4);
+	memcpy(p, "xyz", 3);
+	tp_buf_commit(&b, 0);
+	assert_string_equal(b.ptr, "v1.2");
+	/* room for n + 1 bytes however often it grows */
+	for (i = 0; i < 100; i++) {
+		p = tp_buf_reserve(&b, 100);
+		assert_non_null(p);
+		assert_true(b.alloc - b.len >= 101);
+		memset(p, 'a' + i % 26, 100);
+		tp_buf_commit(&b, 100);
+	}
+	assert_int_equal(b.len, 4 + 100 * 100);
+	assert_int_equal(b.ptr[b.len], '\0');
+	assert_int_equal(b.ptr[b.len - 1], 'a' + 99 % 26);
+	tp_buf_release(&b);
+	/* committing without memory writes nothing (the shared string) */
+	tp_buf_commit(&b, 0);
+	assert_int_equal(b.alloc, 0);
+	assert_string_equal(b.ptr, "");
+}
+
+static void
+test_reserve_limit(void **state)
+{
+	struct tp_buf b;
+	char *p;
+
+	(void)state;
+	tp_buf_init(&b, 8);
+	assert_int_equal(tp_buf_puts(&b, "12345"), 0);
+	/* past `max` even when the memory is there: a commit would pass it */
+	assert_null(tp_buf_reserve(&b, 4));
+	assert_string_equal(b.ptr, "12345");
+	assert_null(tp_buf_reserve(&b, (size_t)-1));
+	p = tp_buf_reserve(&b, 3);
+	assert_non_null(p);
+	memcpy(p, "678", 3);
+	tp_buf_commit(&b, 3);
+	assert_string_equal(b.ptr, "12345678");
+	assert_null(tp_buf_reserve(&b, 1));
+	assert_non_null(tp_buf_reserve(&b, 0));
+	tp_buf_commit(&b, 0);
+	assert_string_equal(b.ptr, "12345678");
+	tp_buf_release(&b);
+}
+
+static void
 test_detach(void **state)
 {
 	struct tp_buf b = TP_BUF_INIT;
@@ -239,6 +305,8 @@ main(void)
 	tlist_unit(&l, test_read_fd);
 	tlist_unit(&l, test_read_fd_limit_and_errors);
 	tlist_unit(&l, test_limit);
+	tlist_unit(&l, test_reserve_commit);
+	tlist_unit(&l, test_reserve_limit);
 	tlist_unit(&l, test_detach);
 	tlist_unit(&l, test_error_first_wins);
 	tlist_unit(&l, test_error_location_and_hint);

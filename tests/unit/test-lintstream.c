@@ -520,6 +520,114 @@ test_stream_any_policy(void **state)
 }
 
 /*
+ * Inputs for the JSON writer's fast paths, which build an object in place
+ * and fall back to the general writer when a string needs an escape or
+ * the object outgrows its room: a character to escape, or one that is
+ * not ASCII, at every place of texts of 1 to 18 bytes (the scans take
+ * 1-3, 4-7 and 8 or more bytes each their way); texts about as long as
+ * the room; one version named by hundreds of tags (a long set problem).
+ * The texts are malloc'd, each also in *texts: free them with
+ * free_inputs().
+ */
+static struct in *
+odd_inputs(size_t *n, char ***texts)
+{
+	static const char *const odd[] = { "\"",   "\\",       "\t",
+					   "\x7f", "\xc3\xa9", "\xff" };
+	struct in *ins;
+	size_t k, len, at, i = 0, max = 6 * 18 * 19 / 2 + 64 + 301;
+	char *s;
+
+	ins = calloc(max, sizeof(*ins));
+	*texts = calloc(max, sizeof(**texts));
+	assert_non_null(ins);
+	assert_non_null(*texts);
+	for (k = 0; k < sizeof(odd) / sizeof(odd[0]); k++)
+		for (len = 1; len <= 18; len++)
+			for (at = 0; at < len; at++) {
+				s = (*texts)[i] = malloc(len + 2);
+				assert_non_null(s);
+				memset(s, at % 2 ? 'a' : '1', len + 1);
+				memcpy(s + at, odd[k], strlen(odd[k]));
+				s[len + strlen(odd[k]) - 1] = '\0';
+				ins[i].text = s;
+				ins[i].len = strlen(s);
+				/* as the list reader says it */
+				ins[i].problem =
+					k == 5 ? "invalid UTF-8" : NULL;
+				i++;
+			}
+	for (len = 440; len < 1100; len += len < 500 ? 3 : 23) {
+		s = (*texts)[i] = malloc(len + 1);
+		assert_non_null(s);
+		memcpy(s, "1.2.3-", 6);
+		memset(s + 6, 'b', len - 6);
+		s[len] = '\0';
+		ins[i].text = s;
+		ins[i++].len = len;
+	}
+	for (k = 0; k < 301; k++) {
+		s = (*texts)[i] = malloc(8);
+		assert_non_null(s);
+		memcpy(s, k % 100 ? "1.2.3" : "v1.2.3", k % 100 ? 6 : 7);
+		ins[i].text = s;
+		ins[i++].len = strlen(s);
+	}
+	assert_true(i <= max);
+	*n = i;
+	return ins;
+}
+
+static void
+free_inputs(struct in *ins, char **texts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(ins);
+}
+
+/*
+ * The JSON fast paths against the general writer: compare_runs() reads
+ * each document back and writes it again with the writer (canonical()).
+ * Under the catch-all policy the odd texts pass and are field values too
+ * (nothing else in their objects needs an escape);
+ * under the default one their findings quote them; under `notes` tags
+ * that need escapes share versions (set problems).
+ */
+static void
+test_json_fast_paths(void **state)
+{
+	struct tp_policy *p[3];
+	struct in *ins;
+	char **texts;
+	size_t n, i;
+
+	(void)state;
+	p[0] = load_default();
+	/* no charset finding names the odd character for it */
+	p[1] = test_load_policy("version: 1\n"
+				"fields: {any: {pattern: '.*'}}\n"
+				"kinds: {any: '{any}'}\n"
+				"scopes: {git: [any], image: [any]}\n"
+				"rules: {charset: off, max-length: off}\n");
+	p[2] = test_load_policy("version: 1\n"
+				"fields: {note: {pattern: '.+'}}\n"
+				"kinds: {vee: 'v{semver}_{note}',\n"
+				"        dub: 'w{semver}_{note}'}\n"
+				"scopes: {git: [vee, dub], image: []}\n");
+	ins = odd_inputs(&n, &texts);
+	for (i = 0; i < 3; i++) {
+		compare_runs(p[i], -1, ins, n);
+		compare_runs(p[i], TP_SCOPE_GIT, ins, n);
+		tp_policy_free(p[i]);
+	}
+	free_inputs(ins, texts, n);
+}
+
+/*
  * Thousands of tags with many duplicates and gaps: duplicate-version
  * spreads its keys over several buckets, version-gap sorts rebuilt
  * versions; the set problems must be the same as from kept results.
@@ -1566,6 +1674,7 @@ main(void)
 	tlist_unit(&l, test_stream_default_policy);
 	tlist_unit(&l, test_stream_normative_policy);
 	tlist_unit(&l, test_stream_any_policy);
+	tlist_unit(&l, test_json_fast_paths);
 	tlist_unit(&l, test_stream_many);
 	tlist_unit(&l, test_stream_refuses_facts);
 	tlist_unit(&l, test_stream_copies_text);
