@@ -11,7 +11,8 @@ check_tag(struct tp_lint *run, struct tp_tagres *t,
 	const struct tp_fieldval *f;
 	size_t i;
 
-	if (t->kind == NULL)
+	/* only date fields can be in the future */
+	if (t->kind == NULL || !t->kind->has_date)
 		return;
 	for (i = 0; i < t->nfields; i++) {
 		f = &t->fields[i];

@@ -25,7 +25,9 @@
 /*
  * Zeroed bytes after every text the regexes see: PCRE2's JIT code may
  * read a little past the end of the subject with wide loads, which is
- * harmless but must stay inside initialised memory for valgrind.
+ * harmless but must stay inside initialised memory for valgrind.  A
+ * streaming run borrows a stable input instead of copying it, and makes
+ * the copy only when a regex is to read the tag (cur_slack()).
  */
 #define TEXT_SLACK 16
 
@@ -77,6 +79,20 @@ struct kind_filter {
 	int done;
 };
 
+/* A field piece of a kind, as take_fields() reads it. */
+struct kind_field {
+	const struct tp_field *field;
+	enum tp_field_type type; /* field->type */
+	unsigned group;
+};
+
+/* What take_fields() needs of a policy kind, made by tp_lint_new(). */
+struct kind_fields {
+	const struct kind_field *f; /* its field pieces, template order */
+	size_t n;
+	int semver_groups; /* see semver_groups_follow() */
+};
+
 /* A kind of a scope as match_kind() tries it: all it reads in one place. */
 struct scope_kind {
 	const struct tp_kind *k;
@@ -126,21 +142,24 @@ struct tp_lint {
 	struct tp_tagres cur;
 	struct arena scratch; /* its diagnostics, rewound for each tag */
 	struct tp_fieldval *cur_fields;
-	struct slack_buf cur_text;
+	struct slack_buf cur_text; /* its text, unless borrowed */
+	int custom_in[TP_SCOPE_COUNT]; /* a custom rule may run in scope */
 	struct slack_buf key_text; /* rebuilding a keyed tag */
 	struct tp_fieldval *key_fields;
 
 	/* per scope: the rules with a check_tag hook that are on, kind
-	   left out, in registry order */
+	   left out, in registry order; then the same without those that
+	   need repository facts (TP_RULE_GIT), for a tag that has none */
 	const struct tp_rule_conf **tag_rules[TP_SCOPE_COUNT];
 	size_t ntag_rules[TP_SCOPE_COUNT];
-	size_t *nfields; /* per policy kind: its field pieces */
+	const struct tp_rule_conf **nofact_rules[TP_SCOPE_COUNT];
+	size_t nnofact_rules[TP_SCOPE_COUNT];
+	struct kind_fields *kf; /* per policy kind */
+	struct kind_field *kfield; /* what their `f` point into */
 	int kind_error[TP_SCOPE_COUNT]; /* rule kind is at level error */
 	unsigned char *kind_jit; /* per policy kind: re is JIT-compiled */
 	struct kind_filter *filter; /* per policy kind */
 	struct scope_kind *sk[TP_SCOPE_COUNT]; /* per kind of the scope */
-	unsigned char *semver_groups; /* per policy kind: see
-					 semver_groups_follow() */
 
 	struct tp_setprob *set;
 	struct tp_setprob *set_tail;
@@ -236,66 +255,53 @@ arena_strndup(struct tp_lint *run, struct arena *a, const char *s, size_t len)
 static char *arena_vprintf(struct tp_lint *run, struct arena *a,
 			   const char *fmt, va_list ap) TP_PRINTF(3, 0);
 
-/* 1 when the only conversions in `fmt` are %s and %%. */
-static int
-only_strings(const char *fmt)
-{
-	for (; *fmt != '\0'; fmt++)
-		if (*fmt == '%' && *++fmt != 's' && *fmt != '%')
-			return 0;
-	return 1;
-}
+/* The most %s conversions arena_strings() formats. */
+#define STRINGS_MAX 16
 
 /*
- * Formats `fmt` (only %s and %%, see only_strings()) into the arena as
- * vsnprintf() would, without its cost: most findings are such messages.
- * NULL with *done 0 when an argument is NULL (vsnprintf() says "(null)"),
- * leaving `ap` untouched for it.
+ * Formats `fmt` into the arena as vsnprintf() would, without its cost,
+ * when its only conversions are at most STRINGS_MAX %s: most findings are
+ * such messages.  NULL with *done 0 when it has others (%% too), or an
+ * argument is NULL (vsnprintf() says "(null)"), leaving `ap` untouched
+ * for vsnprintf().
  */
 static char *
 arena_strings(struct tp_lint *run, struct arena *a, const char *fmt, va_list ap,
 	      int *done)
 {
-	const char *f, *pc, *arg;
+	const char *f = fmt, *pc, *arg[STRINGS_MAX];
+	size_t lit[STRINGS_MAX + 1], alen[STRINGS_MAX], n = 0, i, k = 0;
 	va_list aq;
-	size_t n = 0, k;
 	char *d, *p;
 
 	*done = 0;
 	va_copy(aq, ap);
-	/* literal runs up to each '%', then its conversion */
-	for (f = fmt; (pc = strchr(f, '%')) != NULL; f = pc + 2) {
-		n += (size_t)(pc - f);
-		if (pc[1] == '%') {
-			n++;
-			continue;
-		}
-		arg = va_arg(aq, const char *);
-		if (arg == NULL)
-			break;
-		n += strlen(arg);
+	/* the literal before each %s, and its argument */
+	while ((pc = strchr(f, '%')) != NULL && k < STRINGS_MAX &&
+	       pc[1] == 's' && (arg[k] = va_arg(aq, const char *)) != NULL) {
+		lit[k] = (size_t)(pc - f);
+		alen[k] = strlen(arg[k]);
+		n += lit[k] + alen[k];
+		f = pc + 2;
+		k++;
 	}
 	va_end(aq);
 	if (pc != NULL)
 		return NULL;
-	n += strlen(f);
+	lit[k] = strlen(f);
+	n += lit[k];
 	*done = 1;
 	d = p = arena_alloc(run, a, n + 1);
 	if (d == NULL)
 		return NULL;
-	for (f = fmt; (pc = strchr(f, '%')) != NULL; f = pc + 2) {
-		memcpy(p, f, (size_t)(pc - f));
-		p += pc - f;
-		if (pc[1] == '%') {
-			*p++ = '%';
-			continue;
-		}
-		arg = va_arg(ap, const char *);
-		k = strlen(arg);
-		memcpy(p, arg, k);
-		p += k;
+	for (f = fmt, i = 0; i < k; i++) {
+		memcpy(p, f, lit[i]);
+		p += lit[i];
+		f += lit[i] + 2;
+		memcpy(p, arg[i], alen[i]);
+		p += alen[i];
 	}
-	memcpy(p, f, strlen(f) + 1);
+	memcpy(p, f, lit[k] + 1);
 	return d;
 }
 
@@ -307,11 +313,9 @@ arena_vprintf(struct tp_lint *run, struct arena *a, const char *fmt, va_list ap)
 	char *d;
 	int n, done;
 
-	if (only_strings(fmt)) {
-		d = arena_strings(run, a, fmt, ap, &done);
-		if (done)
-			return d;
-	}
+	d = arena_strings(run, a, fmt, ap, &done);
+	if (done)
+		return d;
 	/* one formatting pass for the usual short message */
 	va_copy(aq, ap);
 	n = vsnprintf(small, sizeof(small), fmt, aq);
@@ -391,6 +395,29 @@ static struct arena *
 res_arena(struct tp_lint *run, const struct tp_tagres *t)
 {
 	return t == &run->cur ? &run->scratch : &run->arena;
+}
+
+/*
+ * Gives `t` a text followed by TEXT_SLACK zeroed bytes, for a regex to
+ * read the tag: only the streaming result may lack one, when it borrows
+ * a stable input (start_result()).  Call it before anything points into
+ * the tag (fields, version), as the text moves.  0, or TP_ENOMEM
+ * (recorded).
+ */
+static int
+cur_slack(struct tp_lint *run, struct tp_tagres *t)
+{
+	char *s;
+
+	if (t != &run->cur || t->text == run->cur_text.s)
+		return 0;
+	s = slack_copy(run, &run->cur_text, t->text, t->len);
+	if (s == NULL)
+		return TP_ENOMEM;
+	if (t->tag != NULL)
+		t->tag = s + (t->tag - t->text);
+	t->text = s;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -955,6 +982,42 @@ semver_groups_follow(const struct tp_kind *k)
 	return 0;
 }
 
+/*
+ * Fills run->kf for every kind of the policy (and run->kfield, which they
+ * point into); 0 or TP_ENOMEM.
+ */
+static int
+kind_fields_init(struct tp_lint *run)
+{
+	const struct tp_policy *p = run->p;
+	const struct tp_kind *k;
+	struct kind_field *f;
+	size_t i, j, nf = 0;
+
+	for (i = 0; i < p->nkinds; i++)
+		nf += nfield_pieces(&p->kinds[i]);
+	run->kf = calloc(p->nkinds + 1, sizeof(*run->kf));
+	run->kfield = calloc(nf + 1, sizeof(*run->kfield));
+	if (run->kf == NULL || run->kfield == NULL)
+		return TP_ENOMEM;
+	f = run->kfield;
+	for (i = 0; i < p->nkinds; i++) {
+		k = &p->kinds[i];
+		run->kf[i].f = f;
+		for (j = 0; j < k->npieces; j++) {
+			if (k->pieces[j].field == NULL)
+				continue;
+			f->field = k->pieces[j].field;
+			f->type = f->field->type;
+			f->group = k->pieces[j].group;
+			f++;
+		}
+		run->kf[i].n = (size_t)(f - run->kf[i].f);
+		run->kf[i].semver_groups = semver_groups_follow(k);
+	}
+	return 0;
+}
+
 static pcre2_code *partial_re(struct tp_lint *run, const struct tp_kind *k);
 static int hand_kind(const struct tp_kind *k, uint32_t nov);
 static int only_field(const struct tp_kind *k);
@@ -1096,21 +1159,22 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 		run->kind_error[s] =
 			tp_lint_level(run->kind_conf, (enum tp_scope)s) ==
 			TP_LEVEL_ERROR;
+	/* as custom_rules() skips them */
+	for (i = 0; i < p->ncustom; i++)
+		for (s = 0; s < TP_SCOPE_COUNT; s++)
+			if (p->custom[i].level != TP_LEVEL_OFF &&
+			    p->custom[i].re != NULL &&
+			    (p->custom[i].scope < 0 || p->custom[i].scope == s))
+				run->custom_in[s] = 1;
 
 	run->kind_sig = calloc(p->nkinds + 1, sizeof(*run->kind_sig));
 	run->partial_re = calloc(p->nkinds + 1, sizeof(*run->partial_re));
-	run->nfields = calloc(p->nkinds + 1, sizeof(*run->nfields));
 	run->kind_jit = calloc(p->nkinds + 1, sizeof(*run->kind_jit));
-	run->semver_groups = calloc(p->nkinds + 1, sizeof(*run->semver_groups));
 	if (run->kind_sig == NULL || run->partial_re == NULL ||
-	    run->nfields == NULL || run->kind_jit == NULL ||
-	    run->semver_groups == NULL)
+	    run->kind_jit == NULL || kind_fields_init(run) < 0)
 		goto nomem;
 	for (i = 0; i < p->nkinds; i++) {
-		run->nfields[i] = nfield_pieces(&p->kinds[i]);
 		run->kind_jit[i] = (unsigned char)is_jit(p->kinds[i].re);
-		run->semver_groups[i] =
-			(unsigned char)semver_groups_follow(&p->kinds[i]);
 		run->kind_sig[i] = i;
 		for (j = 0; j < i; j++)
 			if (same_fields(&p->kinds[i], &p->kinds[j])) {
@@ -1136,15 +1200,22 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 			calloc(p->nscope[s] + 1, sizeof(*run->prefixes[s]));
 		run->tag_rules[s] =
 			calloc(p->nrules + 1, sizeof(*run->tag_rules[s]));
-		if (run->prefixes[s] == NULL || run->tag_rules[s] == NULL)
+		run->nofact_rules[s] =
+			calloc(p->nrules + 1, sizeof(*run->nofact_rules[s]));
+		if (run->prefixes[s] == NULL || run->tag_rules[s] == NULL ||
+		    run->nofact_rules[s] == NULL)
 			goto nomem;
-		for (i = 0; i < p->nrules; i++)
-			if (&p->rules[i] != run->kind_conf &&
-			    p->rules[i].desc->check_tag != NULL &&
-			    tp_lint_level(&p->rules[i], (enum tp_scope)s) !=
+		for (i = 0; i < p->nrules; i++) {
+			if (&p->rules[i] == run->kind_conf ||
+			    p->rules[i].desc->check_tag == NULL ||
+			    tp_lint_level(&p->rules[i], (enum tp_scope)s) ==
 				    TP_LEVEL_OFF)
-				run->tag_rules[s][run->ntag_rules[s]++] =
+				continue;
+			run->tag_rules[s][run->ntag_rules[s]++] = &p->rules[i];
+			if (!(p->rules[i].desc->flags & TP_RULE_GIT))
+				run->nofact_rules[s][run->nnofact_rules[s]++] =
 					&p->rules[i];
+		}
 		for (i = 0; i < p->nscope[s]; i++)
 			add_prefix(run, (enum tp_scope)s, p->scope[s][i]);
 	}
@@ -1205,19 +1276,20 @@ tp_lint_free(struct tp_lint *run)
 		pcre2_code_free(run->partial_re[i]);
 	free(run->partial_re);
 	free(run->kind_sig);
-	free(run->nfields);
+	free(run->kf);
+	free(run->kfield);
 	free(run->kind_jit);
 	free(run->hov);
 	free(run->filter);
 	for (s = 0; s < TP_SCOPE_COUNT; s++)
 		free(run->sk[s]);
-	free(run->semver_groups);
 	free(run->probe_fields);
 	free(run->cur_fields);
 	free(run->key_fields);
 	for (s = 0; s < TP_SCOPE_COUNT; s++) {
 		free(run->prefixes[s]);
 		free(run->tag_rules[s]);
+		free(run->nofact_rules[s]);
 	}
 	free(run->keyed);
 	free(run->keys);
@@ -1278,6 +1350,65 @@ semver_groups(struct tp_version *v, const PCRE2_SIZE *ov, uint32_t nov,
 }
 
 /*
+ * The checks of field `fv` that its grammar does not make (a date is a
+ * real date, a `pattern` field matches its regex) and the parse of a
+ * {semver} read without its groups into `v`: a problem is reported under
+ * rule kind and the value is not valid.  Out of take_fields(), so that
+ * its buffers do not weigh on every tag.
+ */
+static void
+check_value(struct tp_lint *run, struct tp_tagres *t, struct tp_fieldval *fv,
+	    struct tp_version *v)
+{
+	const struct tp_field *f = fv->field;
+	const char *s = t->tag + fv->off;
+	struct tp_error e;
+	char why[160];
+	int rc;
+
+	switch (f->type) {
+	case TP_FIELD_DATE:
+		if (!tp_date_parse(&fv->date, f->date, s, fv->len, why,
+				   sizeof(why))) {
+			fv->valid = 0;
+			tp_lint_report(run, t, run->kind_conf, NULL,
+				       "invalid {%s} '%.*s' in kind '%s': %s",
+				       f->name, (int)fv->len, s, t->kind->name,
+				       why);
+		}
+		break;
+	case TP_FIELD_PATTERN:
+		if (f->pattern_re == NULL)
+			break;
+		rc = pcre2_match(f->pattern_re, (PCRE2_SPTR)s, fv->len, 0, 0,
+				 run->md, NULL);
+		if (rc < 0) {
+			fv->valid = 0;
+			tp_lint_report(run, t, run->kind_conf, NULL,
+				       "invalid {%s} '%.*s' in kind '%s': "
+				       "does not match '%s'",
+				       f->name, (int)fv->len, s, t->kind->name,
+				       f->pattern);
+		}
+		break;
+	case TP_FIELD_SEMVER:
+		/* the regex checked the grammar: this rarely fails */
+		if (tp_version_parse(v, s, fv->len, NULL) == 0)
+			break;
+		tp_error_init(&e);
+		if (tp_version_parse(v, s, fv->len, &e) < 0) {
+			fv->valid = 0;
+			tp_lint_report(run, t, run->kind_conf, NULL,
+				       "invalid {%s} '%.*s' in kind '%s': %s",
+				       f->name, (int)fv->len, s, t->kind->name,
+				       e.msg);
+		}
+		break;
+	default: break;
+	}
+}
+
+/*
  * The kind matched; fills the spans from `ov` (the regex's ovector, or the
  * same made by hand_match(): run->nov pairs) and checks the values.
  * `fields` has room for any kind's fields, or is NULL: then they are
@@ -1288,15 +1419,14 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 	    const PCRE2_SIZE *ov, struct tp_fieldval *fields)
 {
 	const struct tp_kind *k = t->kind;
+	const struct kind_fields *kf = &run->kf[ki];
 	uint32_t nov = run->nov;
 	struct tp_version *v = &t->version, sem;
 	struct tp_fieldval *fv;
-	const struct tp_field *f;
-	char why[160];
-	size_t i, n = 0;
-	int rc, have_sem = 0;
+	size_t i, g;
+	int have_sem = 0;
 
-	t->nfields = run->nfields[ki];
+	t->nfields = kf->n;
 	if (fields != NULL)
 		t->fields = fields;
 	else if (t->nfields > 0)
@@ -1304,13 +1434,10 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 					t->nfields * sizeof(*t->fields));
 	if (t->nfields > 0 && t->fields == NULL)
 		return;
-	for (i = 0; i < k->npieces; i++) {
-		size_t g = k->pieces[i].group;
-
-		if (k->pieces[i].field == NULL)
-			continue;
-		fv = &t->fields[n++];
-		fv->field = k->pieces[i].field;
+	for (i = 0; i < kf->n; i++) {
+		g = kf->f[i].group;
+		fv = &t->fields[i];
+		fv->field = kf->f[i].field;
 		fv->date = 0;
 		fv->valid = 1;
 		if (g < nov && ov[2 * g] != PCRE2_UNSET) {
@@ -1319,8 +1446,7 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 		} else {
 			fv->off = fv->len = 0;
 		}
-		if (fv->field->type == TP_FIELD_SEMVER &&
-		    run->semver_groups[ki])
+		if (kf->f[i].type == TP_FIELD_SEMVER && kf->semver_groups)
 			have_sem = semver_groups(&sem, ov, nov, g, t->tag,
 						 fv->off, fv->len);
 	}
@@ -1330,59 +1456,17 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 	 * once for each.
 	 */
 	t->fields_ok = 1;
-	for (i = 0; i < t->nfields; i++) {
-		const char *s;
-
+	for (i = 0; i < kf->n; i++) {
 		fv = &t->fields[i];
-		f = fv->field;
-		s = t->tag + fv->off;
-		switch (f->type) {
-		case TP_FIELD_DATE:
-			if (!tp_date_parse(&fv->date, f->date, s, fv->len, why,
-					   sizeof(why))) {
-				fv->valid = 0;
-				tp_lint_report(
-					run, t, run->kind_conf, NULL,
-					"invalid {%s} '%.*s' in kind '%s': %s",
-					f->name, (int)fv->len, s, k->name, why);
-			}
-			break;
-		case TP_FIELD_PATTERN:
-			if (f->pattern_re == NULL)
-				break;
-			rc = pcre2_match(f->pattern_re, (PCRE2_SPTR)s, fv->len,
-					 0, 0, run->md, NULL);
-			if (rc < 0) {
-				fv->valid = 0;
-				tp_lint_report(
-					run, t, run->kind_conf, NULL,
-					"invalid {%s} '%.*s' in kind '%s': "
-					"does not match '%s'",
-					f->name, (int)fv->len, s, k->name,
-					f->pattern);
-			}
-			break;
-		case TP_FIELD_SEMVER: {
-			struct tp_error e;
-
-			if (have_sem) {
+		switch (kf->f[i].type) {
+		case TP_FIELD_SEMVER:
+			if (have_sem)
 				*v = sem;
-				break;
-			}
-			/* the regex checked the grammar: this rarely fails */
-			if (tp_version_parse(v, s, fv->len, NULL) == 0)
-				break;
-			tp_error_init(&e);
-			if (tp_version_parse(v, s, fv->len, &e) < 0) {
-				fv->valid = 0;
-				tp_lint_report(
-					run, t, run->kind_conf, NULL,
-					"invalid {%s} '%.*s' in kind '%s': %s",
-					f->name, (int)fv->len, s, k->name,
-					e.msg);
-			}
+			else
+				check_value(run, t, fv, v);
 			break;
-		}
+		case TP_FIELD_DATE:
+		case TP_FIELD_PATTERN: check_value(run, t, fv, v); break;
 		case TP_FIELD_MAJOR:
 			v->major_off = fv->off;
 			v->major_len = fv->len;
@@ -1513,8 +1597,8 @@ hand_kind(const struct tp_kind *k, uint32_t nov)
 static int
 is_alnum_dash(int c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z') || c == '-';
+	/* c | 0x20 is a lower-case letter only when c is a letter */
+	return is_digit(c) || (unsigned)((c | 0x20) - 'a') < 26 || c == '-';
 }
 
 /* RE_NUM: 0|[1-9][0-9]* */
@@ -1532,29 +1616,38 @@ hand_num(const char *s, size_t n)
 }
 
 /*
- * Dot-separated identifiers of [0-9A-Za-z-], none empty; with `pre`, an
- * all-digit one has no leading zero (RE_PRE; else RE_META).
+ * Where the dot-separated identifiers of [0-9A-Za-z-] at the start of
+ * s[0..n) end: at the first other byte, or n.  None may be empty, and
+ * with `pre` an all-digit one has no leading zero (RE_PRE; else RE_META):
+ * SIZE_MAX when one breaks that.
  */
+static size_t
+idents_end(const char *s, size_t n, int pre)
+{
+	size_t i = 0, start;
+	int digits;
+
+	for (;;) {
+		start = i;
+		digits = 1;
+		while (i < n && is_alnum_dash(s[i])) {
+			digits &= is_digit(s[i]);
+			i++;
+		}
+		if (i == start ||
+		    (pre && digits && s[start] == '0' && i - start > 1))
+			return SIZE_MAX;
+		if (i == n || s[i] != '.')
+			return i;
+		i++;
+	}
+}
+
+/* s[0..n) is RE_PRE (with `pre`) or RE_META. */
 static int
 hand_idents(const char *s, size_t n, int pre)
 {
-	size_t i, start = 0;
-	int digits = 1;
-
-	for (i = 0; i <= n; i++) {
-		if (i == n || s[i] == '.') {
-			if (i == start ||
-			    (pre && digits && s[start] == '0' && i - start > 1))
-				return 0;
-			start = i + 1;
-			digits = 1;
-			continue;
-		}
-		if (!is_alnum_dash(s[i]))
-			return 0;
-		digits &= is_digit(s[i]);
-	}
-	return 1;
+	return idents_end(s, n, pre) == n;
 }
 
 /*
@@ -1570,7 +1663,8 @@ hand_semver(const char *s, size_t n, size_t off, PCRE2_SIZE *p)
 		start = i;
 		while (i < n && is_digit(s[i]))
 			i++;
-		if (!hand_num(s + start, i - start))
+		/* hand_num() of the digits just read, without reading them */
+		if (i == start || (s[start] == '0' && i - start > 1))
 			return 0;
 		p[2 * k] = off + start;
 		p[2 * k + 1] = off + i;
@@ -1582,11 +1676,12 @@ hand_semver(const char *s, size_t n, size_t off, PCRE2_SIZE *p)
 	}
 	p[6] = p[7] = p[8] = p[9] = PCRE2_UNSET;
 	if (i < n && s[i] == '-') {
+		/* a byte that ends it other than '+' fails below */
 		start = ++i;
-		while (i < n && s[i] != '+')
-			i++;
-		if (!hand_idents(s + start, i - start, 1))
+		end = idents_end(s + start, n - start, 1);
+		if (end == SIZE_MAX)
 			return 0;
+		i = start + end;
 		p[6] = off + start;
 		p[7] = off + i;
 	}
@@ -1600,6 +1695,20 @@ hand_semver(const char *s, size_t n, size_t off, PCRE2_SIZE *p)
 		i = n;
 	}
 	return i == n;
+}
+
+/* [0-9a-f]{min,max} */
+static int
+hand_hex(const struct tp_field *f, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < f->hex_min || n > f->hex_max)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return 0;
+	return 1;
 }
 
 /* Whether s[0..n) is a value of field `f`, and its spans (semver). */
@@ -1631,13 +1740,7 @@ hand_value(const struct tp_field *f, const char *s, size_t n, size_t off,
 			    memcmp(f->values[i], s, n) == 0)
 				return 1;
 		return 0;
-	case TP_FIELD_HEX:
-		if (n < f->hex_min || n > f->hex_max)
-			return 0;
-		for (i = 0; i < n; i++)
-			if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
-				return 0;
-		return 1;
+	case TP_FIELD_HEX: return hand_hex(f, s, n);
 	default: return 0;
 	}
 }
@@ -1712,7 +1815,26 @@ hand_cut(struct hand *h, size_t pos, size_t idx)
 	}
 }
 
-/* The index of the kind's only field piece, -1 for none, -2 for more. */
+/*
+ * The bytes piece `pc` matches, whatever the tag: a literal's length, or
+ * the length of a {hex} field whose minimum and maximum are equal (its
+ * grammar is [0-9a-f]{n}); SIZE_MAX when it varies.
+ */
+static size_t
+piece_width(const struct tp_piece *pc)
+{
+	if (pc->field == NULL)
+		return pc->len;
+	if (pc->field->type == TP_FIELD_HEX &&
+	    pc->field->hex_min == pc->field->hex_max)
+		return pc->field->hex_min;
+	return SIZE_MAX;
+}
+
+/*
+ * The index of the kind's only piece of varying width (see piece_width),
+ * which is a field; -1 for none, -2 for more.
+ */
 static int
 only_field(const struct tp_kind *k)
 {
@@ -1720,7 +1842,7 @@ only_field(const struct tp_kind *k)
 	int one = -1;
 
 	for (i = 0; i < k->npieces; i++)
-		if (k->pieces[i].field != NULL) {
+		if (piece_width(&k->pieces[i]) == SIZE_MAX) {
 			if (one >= 0)
 				return -2;
 			one = (int)i;
@@ -1729,28 +1851,50 @@ only_field(const struct tp_kind *k)
 }
 
 /*
- * hand_match() for a kind with at most one field (piece `one`, or -1):
- * the literals around it fix its span, there is one cut or none.
+ * Whether piece `pc`, of width `w` (see piece_width), matches
+ * s[pos..pos + w): the literal, or a value of the {hex} field (its span
+ * goes to run->hov, as the regex's).
+ */
+static int
+hand_fixed(struct tp_lint *run, const struct tp_piece *pc, size_t w,
+	   const char *s, size_t pos)
+{
+	if (pc->field == NULL)
+		return memcmp(s + pos, pc->text, w) == 0;
+	if (!hand_hex(pc->field, s + pos, w))
+		return 0;
+	run->hov[2 * pc->group] = pos;
+	run->hov[2 * pc->group + 1] = pos + w;
+	return 1;
+}
+
+/*
+ * hand_match() for a kind with at most one piece of varying width (piece
+ * `one`, or -1): every other piece matches a fixed number of bytes, so
+ * those before it are at fixed offsets from the start of the tag and
+ * those after it at fixed offsets from its end.  There is one cut or
+ * none.
  */
 static int
 hand_one(struct tp_lint *run, const struct tp_kind *k, int one, const char *s,
 	 size_t len)
 {
 	const struct tp_piece *pc;
-	size_t i, pos = 0, end = len, g;
+	size_t i, w, pos = 0, end = len, g;
 
 	for (i = 0; i < k->npieces && (int)i != one; i++) {
 		pc = &k->pieces[i];
-		if (end - pos < pc->len || memcmp(s + pos, pc->text, pc->len))
+		w = piece_width(pc);
+		if (end - pos < w || !hand_fixed(run, pc, w, s, pos))
 			return HAND_NO;
-		pos += pc->len;
+		pos += w;
 	}
 	for (i = k->npieces; one >= 0 && i > (size_t)one + 1; i--) {
 		pc = &k->pieces[i - 1];
-		if (end - pos < pc->len ||
-		    memcmp(s + end - pc->len, pc->text, pc->len))
+		w = piece_width(pc);
+		if (end - pos < w || !hand_fixed(run, pc, w, s, end - w))
 			return HAND_NO;
-		end -= pc->len;
+		end -= w;
 	}
 	if (one < 0)
 		return pos == len ? HAND_YES : HAND_NO;
@@ -1846,6 +1990,8 @@ match_kind(struct tp_lint *run, struct tp_tagres *t, struct tp_fieldval *fields)
 			take_fields(run, t, sk->ki, run->hov, fields);
 			return;
 		}
+		if (cur_slack(run, t) < 0)
+			return;
 		if (match(run, sk->re, sk->jit, t->tag, t->tag_len) >= 0) {
 			t->kind = sk->k;
 			take_fields(run, t, sk->ki, run->ov, fields);
@@ -1854,13 +2000,26 @@ match_kind(struct tp_lint *run, struct tp_tagres *t, struct tp_fieldval *fields)
 	}
 }
 
-/* Steps 3 and 4 for t->tag in t->scope. */
+/*
+ * Steps 3 and 4 for t->tag in t->scope.  A rule that needs repository
+ * facts (TP_RULE_GIT) looks at a tag's commit or whether it is annotated,
+ * and says nothing of a tag that has neither: like tp_lint_finish() for
+ * the set rules, the engine does not call it then (the unit tests hold
+ * every such rule to it).
+ */
 static void
 lint_tag(struct tp_lint *run, struct tp_tagres *t)
 {
-	const struct tp_rule_conf *const *rules = run->tag_rules[t->scope];
-	size_t n = run->ntag_rules[t->scope], i;
+	int facts = t->commit != NULL || t->annotated >= 0;
+	const struct tp_rule_conf *const *rules =
+		facts ? run->tag_rules[t->scope] : run->nofact_rules[t->scope];
+	size_t n = facts ? run->ntag_rules[t->scope]
+			 : run->nnofact_rules[t->scope],
+	       i;
 
+	/* custom rules search the tag after the fields point into it */
+	if (run->custom_in[t->scope] && cur_slack(run, t) < 0)
+		return;
 	match_kind(run, t,
 		   t->probe_	    ? run->probe_fields
 		   : t == &run->cur ? run->cur_fields
@@ -1971,7 +2130,10 @@ start_result(struct tp_lint *run, const struct tp_lint_input *in)
 		t = &run->cur;
 		arena_rewind(&run->scratch);
 		*t = zero_result;
-		t->text = slack_copy(run, &run->cur_text, in->text, in->len);
+		/* a stable text is NUL-terminated and outlives the result */
+		t->text = in->stable ? in->text
+				     : slack_copy(run, &run->cur_text, in->text,
+						  in->len);
 		return t->text != NULL ? t : NULL;
 	}
 	t = new_result(run);
@@ -2768,8 +2930,8 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 {
 	const struct tp_kind *k;
 	size_t pv, npv, m, nm = sizeof(fix_order) / sizeof(fix_order[0]);
-	size_t need, i;
-	unsigned dead;
+	size_t need, i, nlive;
+	unsigned dead, live[sizeof(fix_order) / sizeof(fix_order[0])];
 
 	if (t->probe_ || t->tag == NULL)
 		return NULL;
@@ -2789,12 +2951,15 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 			return NULL;
 		}
 	}
+	/* the masks in fix_order without a repair that changes nothing */
 	dead = dead_fixes(t->tag, t->tag_len);
+	for (m = nlive = 0; m < nm; m++)
+		if (!(fix_order[m] & dead))
+			live[nlive++] = fix_order[m];
 	/* m == 0 is no repair: only worth trying with a prefix change */
 	for (pv = 0; pv < npv; pv++) {
-		for (m = pv == 0 ? 1 : 0; m <= nm; m++) {
-			if ((m && (fix_order[m - 1] & dead)) ||
-			    !candidate(run, t, m ? fix_order[m - 1] : 0, pv) ||
+		for (m = pv == 0 ? 1 : 0; m <= nlive; m++) {
+			if (!candidate(run, t, m ? live[m - 1] : 0, pv) ||
 			    !probe(run, t->scope, run->cand.s, run->cand.len,
 				   &k))
 				continue;
@@ -2820,8 +2985,9 @@ partial_re(struct tp_lint *run, const struct tp_kind *k)
 
 	if (i == (size_t)-1)
 		return NULL;
-	if (run->partial_re[i] == NULL &&
-	    tp_template_pattern(&b, k->pieces, k->npieces, k->calver_counter,
+	if (run->partial_re[i] != NULL)
+		return run->partial_re[i];
+	if (tp_template_pattern(&b, k->pieces, k->npieces, k->calver_counter,
 				NULL) == 0 &&
 	    tp_buf_puts(&b, "\\z") == 0)
 		(void)tp_regex_compile(&run->partial_re[i], b.ptr,
@@ -2834,12 +3000,15 @@ partial_re(struct tp_lint *run, const struct tp_kind *k)
 static size_t
 follows(struct tp_lint *run, const struct tp_kind *k, const char *s, size_t len)
 {
-	pcre2_code *re = partial_re(run, k);
+	pcre2_code *re;
 	size_t lo = 0, hi = len, mid;
 	int rc;
 
-	if (re == NULL || len == 0 ||
-	    !kind_may_start(run, (size_t)(k - run->p->kinds), s[0]))
+	/* the filter first: it rules out most kinds without a call */
+	if (len == 0 || !kind_may_start(run, (size_t)(k - run->p->kinds), s[0]))
+		return 0;
+	re = partial_re(run, k);
+	if (re == NULL)
 		return 0;
 	/* most kinds cannot even start the tag: one match says so */
 	rc = pcre2_match(re, (PCRE2_SPTR)s, 1, 0, PCRE2_PARTIAL_HARD, run->md,
@@ -2864,6 +3033,7 @@ tp_lint_nearest(struct tp_lint *run, struct tp_tagres *t)
 {
 	const struct tp_policy *p = run->p;
 	const struct tp_kind *best = NULL, *k;
+	const char *s;
 	size_t i, n, bestn = 0;
 
 	if (t->probe_ || t->tag == NULL)
@@ -2872,11 +3042,15 @@ tp_lint_nearest(struct tp_lint *run, struct tp_tagres *t)
 	    probe(run, t->scope, t->suggestion_, strlen(t->suggestion_), &k) &&
 	    k != NULL)
 		return k;
+	/* a copy with zeroed slack for the regexes (see TEXT_SLACK) */
+	s = slack_copy(run, &run->probe_text, t->tag, t->tag_len);
+	if (s == NULL)
+		return NULL;
 	for (i = 0; i < p->nscope[t->scope]; i++) {
 		k = p->scope[t->scope][i];
 		if (k->re == NULL)
 			continue;
-		n = follows(run, k, t->tag, t->tag_len);
+		n = follows(run, k, s, t->tag_len);
 		if (n > bestn) {
 			bestn = n;
 			best = k;

@@ -170,8 +170,9 @@ struct tp_lint_input {
 	const char *commit; /* facts, copied; NULL when unknown */
 	int annotated; /* 1, 0, or -1 when unknown */
 	/*
-	 * 1: `text` stays valid and unchanged until tp_lint_free(), so a
-	 * streaming run may keep a pointer to it instead of a copy
+	 * 1: `text` is NUL-terminated (text[len] is '\0') and stays valid
+	 * and unchanged until tp_lint_free(), so a streaming run may keep
+	 * a pointer to it instead of a copy (its result's text may be it)
 	 */
 	int stable;
 };

@@ -15,6 +15,7 @@
 #include "imageref.h"
 #include "lint.h"
 #include "listin.h"
+#include "rule.h"
 
 #define NORMATIVE "tests/cases/kind/policy-md/policy.yml"
 
@@ -779,23 +780,214 @@ test_stream_messages(void **state)
 	tp_policy_free(p);
 }
 
+/*
+ * Formats of up to sixteen %s are the engine's; others, %% among them,
+ * are vsnprintf()'s: the same text either way.
+ */
+static void
+test_report_formats(void **state)
+{
+	struct tp_policy *p = load_default();
+	struct tp_lint *run = run_new(p, TP_SCOPE_GIT, 0);
+	const struct tp_rule_conf *conf = tp_policy_rule(p, "kind");
+	const struct in one = IN("v1.2.3");
+	struct tp_tagres *t;
+	const struct tp_diag *d;
+
+	(void)state;
+	add(run, &one, 1);
+	t = tp_lint_at(run, 0);
+	assert_non_null(t);
+	tp_lint_report(run, t, conf, NULL, "plain");
+	tp_lint_report(run, t, conf, NULL, "%s", "");
+	tp_lint_report(run, t, conf, NULL, "a%sb%sc", "1", "22");
+	/* sixteen, then seventeen (the engine's most, then one more) */
+	tp_lint_report(run, t, conf, NULL, "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s.",
+		       "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k",
+		       "l", "m", "n", "o", "p");
+	tp_lint_report(run, t, conf, NULL,
+		       "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s.", "a", "b", "c",
+		       "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+		       "o", "p", "q");
+	tp_lint_report(run, t, conf, NULL, "100%% %s", "sure");
+	tp_lint_report(run, t, conf, NULL, "%d %s", 7, "y");
+	d = t->diags;
+	assert_string_equal(d->message, "plain");
+	d = d->next;
+	assert_string_equal(d->message, "");
+	d = d->next;
+	assert_string_equal(d->message, "a1b22c");
+	d = d->next;
+	assert_string_equal(d->message, "abcdefghijklmnop.");
+	d = d->next;
+	assert_string_equal(d->message, "abcdefghijklmnopq.");
+	d = d->next;
+	assert_string_equal(d->message, "100% sure");
+	d = d->next;
+	assert_string_equal(d->message, "7 y");
+	assert_null(d->next);
+	tp_lint_free(run);
+	tp_policy_free(p);
+}
+
+/*
+ * A rule that needs repository facts (TP_RULE_GIT) says nothing of a tag
+ * without any (no commit, annotated -1), so the engine does not call its
+ * check_tag hook then: every such rule, called on such tags, holds to it.
+ * With the facts the engine calls them.
+ */
+static void
+test_fact_rules(void **state)
+{
+	struct tp_policy *p = test_load_policy(
+		"version: 1\n"
+		"fields: {sha: {hex: 7}}\n"
+		"kinds: {release: 'v{semver}', build: '{semver}-{sha}'}\n"
+		"scopes: {git: [release, build], image: [release, build]}\n"
+		"rules: {annotated: error, sha-commit: error}\n");
+	static const char *const tags[] = { "v1.2.3", "1.2.3-abc1234", "x",
+					    "1.2.3-abc1234" };
+	struct tp_lint *run = run_new(p, -1, 0);
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	const struct tp_rule_desc *r;
+	struct tp_tagres *t;
+	size_t i, j, n;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		in.text = tags[i];
+		in.len = strlen(tags[i]);
+		in.scope = i % 2 ? TP_SCOPE_IMAGE : TP_SCOPE_GIT;
+		assert_int_equal(tp_lint_add(run, &in, NULL, NULL), 0);
+	}
+	for (i = 0; i < tp_lint_count(run); i++) {
+		t = tp_lint_at(run, i);
+		for (j = 0; j < tp_rule_count; j++) {
+			r = tp_rule_registry[j];
+			if (!(r->flags & TP_RULE_GIT) || r->check_tag == NULL)
+				continue;
+			n = t->ndiags;
+			r->check_tag(run, t, tp_policy_rule(p, r->id));
+			if (t->ndiags != n) {
+				print_error("rule %s reports on '%s' without "
+					    "facts\n",
+					    r->id, t->text);
+				fail();
+			}
+		}
+	}
+	in.text = "v1.2.3";
+	in.len = 6;
+	in.scope = TP_SCOPE_GIT;
+	in.annotated = 0;
+	assert_int_equal(tp_lint_add(run, &in, NULL, NULL), 0);
+	in.text = "1.2.3-abc1234";
+	in.len = 13;
+	in.annotated = -1;
+	in.commit = "0123456789012345678901234567890123456789";
+	assert_int_equal(tp_lint_add(run, &in, NULL, NULL), 0);
+	t = tp_lint_at(run, 4);
+	assert_non_null(t->diags);
+	assert_string_equal(t->diags->rule, "annotated");
+	t = tp_lint_at(run, 5);
+	assert_non_null(t->diags);
+	assert_string_equal(t->diags->rule, "sha-commit");
+	tp_lint_free(run);
+	tp_policy_free(p);
+}
+
+/*
+ * A streaming run borrows a stable input rather than copying it, and
+ * copies it when a regex is to read it (kinds matched by a regex,
+ * `pattern` fields, custom rules, the nearest kind): the results are
+ * those of a copied input, for texts that end their memory.
+ */
+static void
+test_stream_borrows_text(void **state)
+{
+	struct tp_policy *p = test_load_policy(
+		"version: 1\n"
+		"fields:\n"
+		"  date: {date: '%Y%m%d'}\n"
+		"  word: {pattern: '[a-z]+'}\n"
+		"kinds:\n"
+		"  release: 'v{semver}'\n"
+		"  dated: '{date}'\n"
+		"  named: 'n-{word}'\n"
+		"scopes:\n"
+		"  git: [release, dated, named]\n"
+		"  image: [release, dated, named]\n"
+		"rules:\n"
+		"  custom:\n"
+		"    - {id: no-x, scope: image, not-match: 'x',\n"
+		"       message: 'has an x'}\n");
+	static const char *const tags[] = {
+		"v1.2.3",	"20260101",
+		"20261399",	"n-abc",
+		"n-ab1",	"v1.2",
+		"xv1.2.3",	"v1.2.3x",
+		"banana",	"",
+		"app:1.2.3",	"reg.example/app:v1.2.3x",
+		"nope@sha256:1"
+	};
+	struct tp_lint *borrow = run_new(p, -1, 1);
+	struct tp_lint *copy = run_new(p, -1, 1);
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	const struct tp_tagres *a, *b;
+	char *texts[sizeof(tags) / sizeof(tags[0])];
+	size_t i, n = sizeof(tags) / sizeof(tags[0]);
+
+	(void)state;
+	for (i = 0; i < 2 * n; i++) {
+		/* exactly the text and its NUL; in scope git, then as given */
+		if (i < n) {
+			in.len = strlen(tags[i]);
+			texts[i] = malloc(in.len + 1);
+			assert_non_null(texts[i]);
+			memcpy(texts[i], tags[i], in.len + 1);
+		}
+		in.text = texts[i % n];
+		in.len = strlen(in.text);
+		in.scope = i < n ? TP_SCOPE_GIT : -1;
+		in.stable = 1;
+		assert_int_equal(tp_lint_add(borrow, &in, &a, NULL), 0);
+		in.stable = 0;
+		assert_int_equal(tp_lint_add(copy, &in, &b, NULL), 0);
+		/* no regex read it: the result has the input itself */
+		if (i == 0)
+			assert_ptr_equal(a->text, in.text);
+		assert_int_equal(a->text[a->len], '\0');
+		same_result(a, b);
+	}
+	assert_int_equal(tp_lint_finish(borrow, NULL), 0);
+	tp_lint_free(borrow);
+	tp_lint_free(copy);
+	for (i = 0; i < n; i++)
+		free(texts[i]);
+	tp_policy_free(p);
+}
+
 /* ------------------------------------------------------------------ */
 /* Shortcuts against oracles                                           */
 /* ------------------------------------------------------------------ */
 
-/* A tag from pieces that make tags of many kinds, near misses too. */
+/* Pieces that make tags of many kinds, near misses too. */
+static const char *const any_bits[] = {
+	"0",	   "1",	       "9",	 "10",	  "01",	   ".",	    ".",
+	"-",	   "+",	       "v",	 "V",	  "rc",	   "beta",  "dev",
+	"prod",	   "staging",  "latest", "edge",  "2026",  "11",    "27",
+	"abc1234", "x",	       "_",	 "a",	  "Z",	   "/",	    ":",
+	"@",	   "\xc3\xa9", "\x01",	 "build", "1.2.3", "-rc.1", "+b.7",
+	"-0",	   "-01",      "+0",	 "-rc.",  "+b..",  "-a.+b"
+};
+
+#define BITS(a) (a), sizeof(a) / sizeof((a)[0])
+
+/* A tag of up to nine of `bits`. */
 static size_t
-random_tag(char *out, size_t size, unsigned *r)
+random_tag(char *out, size_t size, unsigned *r, const char *const *bits,
+	   size_t nbits)
 {
-	static const char *const bits[] = {
-		"0",	"1",	 "9",	  "10",	     "01",     ".",
-		".",	"-",	 "+",	  "v",	     "V",      "rc",
-		"beta", "dev",	 "prod",  "staging", "latest", "edge",
-		"2026", "11",	 "27",	  "abc1234", "x",      "_",
-		"a",	"Z",	 "/",	  ":",	     "@",      "\xc3\xa9",
-		"\x01", "build", "1.2.3", "-rc.1",   "+b.7",   "-0",
-		"-01",	"+0"
-	};
 	const char *bit;
 	size_t n = 0, k, len;
 
@@ -803,7 +995,7 @@ random_tag(char *out, size_t size, unsigned *r)
 	k = (*r >> 16) % 10;
 	while (k-- > 0) {
 		*r = *r * 1103515245u + 12345u;
-		bit = bits[(*r >> 16) % (sizeof(bits) / sizeof(bits[0]))];
+		bit = bits[(*r >> 16) % nbits];
 		len = strlen(bit);
 		if (n + len + 1 > size)
 			break;
@@ -814,13 +1006,94 @@ random_tag(char *out, size_t size, unsigned *r)
 	return n;
 }
 
+static unsigned
+next_rand(unsigned *r)
+{
+	*r = *r * 1103515245u + 12345u;
+	return *r >> 16;
+}
+
+/* A value of a field of type `t` or a near miss, at `out`; its length. */
+static size_t
+random_value(char *out, const struct tp_field *f, unsigned *r)
+{
+	static const char *const semvers[] = { "1.2.3",	     "10.0.1-rc.1",
+					       "1.2.3+b.7",  "01.2.3",
+					       "1.2",	     "1.2.3-",
+					       "0.0.0-a.b-c" };
+	static const char *const nums[] = { "0", "1", "10", "01", "", "x" };
+	static const char *const ids[] = {
+		"rc.1", "rc.", "0a", "01", "-", "a.b"
+	};
+	static const char hex[] = "0123456789abcdefAg";
+	size_t n, i;
+	const char *v;
+
+	switch (f->type) {
+	case TP_FIELD_SEMVER: v = semvers[next_rand(r) % 7]; break;
+	case TP_FIELD_MAJOR:
+	case TP_FIELD_MINOR:
+	case TP_FIELD_PATCH: v = nums[next_rand(r) % 6]; break;
+	case TP_FIELD_PRE:
+	case TP_FIELD_META: v = ids[next_rand(r) % 6]; break;
+	case TP_FIELD_VALUES:
+		v = next_rand(r) % 5 ? f->values[next_rand(r) % f->nvalues]
+				     : "staging";
+		break;
+	case TP_FIELD_HEX:
+		/* mostly the right length and digits */
+		n = f->hex_min + next_rand(r) % 3 - (f->hex_min > 0);
+		for (i = 0; i < n; i++)
+			out[i] = hex[next_rand(r) %
+				     (next_rand(r) % 8 ? 16 : 18)];
+		return n;
+	default: v = "x"; break;
+	}
+	n = strlen(v);
+	memcpy(out, v, n);
+	return n;
+}
+
+/*
+ * A tag made from the template of a kind of the scope, its fields given
+ * values or near misses, now and then a byte dropped or added.
+ */
+static size_t
+template_tag(char *out, size_t size, unsigned *r, const struct tp_policy *p,
+	     int scope)
+{
+	const struct tp_kind *k =
+		p->scope[scope][next_rand(r) % p->nscope[scope]];
+	const struct tp_piece *pc;
+	size_t i, n = 0;
+
+	for (i = 0; i < k->npieces && n + 32 < size; i++) {
+		pc = &k->pieces[i];
+		if (pc->field != NULL) {
+			n += random_value(out + n, pc->field, r);
+			continue;
+		}
+		memcpy(out + n, pc->text, pc->len);
+		n += pc->len;
+	}
+	if (n > 0 && next_rand(r) % 8 == 0)
+		n--;
+	else if (next_rand(r) % 8 == 0)
+		out[n++] = "-.0a"[next_rand(r) % 4];
+	out[n] = '\0';
+	return n;
+}
+
 /*
  * The kind is the first of the scope whose regex matches the whole tag
  * (the filter only skips kinds that cannot), and a {semver} version read
  * from the regex groups is what tp_version_parse() makes of the field.
+ * The tags are made of `bits`, or when it is NULL from the templates of
+ * the kinds of the scope.
  */
 static void
-check_kinds(const struct tp_policy *p, int scope, unsigned seed)
+check_kinds(const struct tp_policy *p, int scope, unsigned seed,
+	    const char *const *bits, size_t nbits)
 {
 	struct tp_lint *run = run_new(p, scope, 1);
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
@@ -836,7 +1109,10 @@ check_kinds(const struct tp_policy *p, int scope, unsigned seed)
 	for (i = 0; i < 20000; i++) {
 		/* zeroed: the oracle's JIT match reads past the end */
 		memset(tag, 0, sizeof(tag));
-		in.len = random_tag(tag, sizeof(tag) - 16, &seed);
+		in.len = bits != NULL ? random_tag(tag, sizeof(tag) - 16, &seed,
+						   bits, nbits)
+				      : template_tag(tag, sizeof(tag) - 16,
+						     &seed, p, scope);
 		in.text = tag;
 		in.problem = NULL;
 		if (memchr(tag, '/', in.len) || memchr(tag, ':', in.len) ||
@@ -925,17 +1201,48 @@ test_kind_filter(void **state)
 		     "  git: [vsv, svstage, glued, premeta, brsha, any]\n"
 		     "  image: [lit, triple, envsha, svstage, svx, majx, sv, "
 		     "pre, dotted, any]\n");
+	/*
+	 * fields of one width ({hex} with min = max) around one that varies,
+	 * or alone: the cut is forced (hand_one()); and next to two that
+	 * vary (hand_cut())
+	 */
+	struct tp_policy *y = test_load_policy(
+		"version: 1\n"
+		"fields:\n"
+		"  sha: {hex: 7}\n"
+		"  h4: {hex: 4}\n"
+		"  h5: {hex: 5}\n"
+		"  env: {values: [dev, prod]}\n"
+		"kinds:\n"
+		"  build: '{semver}-{sha}'\n"
+		"  front: '{sha}-{semver}'\n"
+		"  only: '{sha}'\n"
+		"  pair: '{sha}{h4}'\n"
+		"  mid: 'v{h4}.{major}.{h5}'\n"
+		"  envsha: '{env}-{sha}'\n"
+		"  shapre: '{sha}{pre}'\n"
+		"  three: '{major}-{sha}-{pre}'\n"
+		"  sv: '{semver}'\n"
+		"scopes:\n"
+		"  git: [front, pair, mid, three, sv]\n"
+		"  image: [only, build, envsha, shapre, sv]\n");
 
 	(void)state;
-	check_kinds(d, TP_SCOPE_IMAGE, 1);
-	check_kinds(d, TP_SCOPE_GIT, 2);
-	check_kinds(n, TP_SCOPE_IMAGE, 3);
-	check_kinds(n, TP_SCOPE_GIT, 4);
-	check_kinds(x, TP_SCOPE_IMAGE, 5);
-	check_kinds(x, TP_SCOPE_GIT, 6);
+	check_kinds(d, TP_SCOPE_IMAGE, 1, BITS(any_bits));
+	check_kinds(d, TP_SCOPE_GIT, 2, BITS(any_bits));
+	check_kinds(n, TP_SCOPE_IMAGE, 3, BITS(any_bits));
+	check_kinds(n, TP_SCOPE_GIT, 4, BITS(any_bits));
+	check_kinds(x, TP_SCOPE_IMAGE, 5, BITS(any_bits));
+	check_kinds(x, TP_SCOPE_GIT, 6, BITS(any_bits));
+	check_kinds(y, TP_SCOPE_IMAGE, 7, NULL, 0);
+	check_kinds(y, TP_SCOPE_GIT, 8, NULL, 0);
+	check_kinds(x, TP_SCOPE_IMAGE, 9, NULL, 0);
+	check_kinds(x, TP_SCOPE_GIT, 10, NULL, 0);
+	check_kinds(d, TP_SCOPE_IMAGE, 11, NULL, 0);
 	tp_policy_free(d);
 	tp_policy_free(n);
 	tp_policy_free(x);
+	tp_policy_free(y);
 }
 
 /*
@@ -943,21 +1250,51 @@ test_kind_filter(void **state)
  * for a long tag when max-length (an error at 128 here) says it already.
  */
 static void
+check_charset(struct tp_lint *run, const char *tag, size_t len)
+{
+	struct tp_lint_input in = TP_LINT_INPUT_INIT;
+	const struct tp_diag *d, *found = NULL;
+	const struct tp_tagres *t;
+	char why[128], msg[200];
+	int ok;
+
+	/* in scope image by force: never read as a reference */
+	in.scope = TP_SCOPE_IMAGE;
+	in.text = tag;
+	in.len = len;
+	assert_int_equal(tp_lint_add(run, &in, &t, NULL), 0);
+	ok = tp_image_tag_check(tag, len, why, sizeof(why));
+	for (d = t->diags; d != NULL; d = d->next)
+		if (strcmp(d->rule, "charset") == 0)
+			found = d;
+	if (ok || strncmp(why, "longer than", 11) == 0) {
+		if (found != NULL) {
+			print_error("tag '%s': charset '%s'\n", tag,
+				    found->message);
+			fail();
+		}
+		return;
+	}
+	snprintf(msg, sizeof(msg), "is not a valid image tag: %s", why);
+	if (found == NULL || strcmp(found->message, msg) != 0) {
+		print_error("tag '%s': want '%s'\n", tag, msg);
+		fail();
+	}
+}
+
+static void
 test_charset_fast_path(void **state)
 {
 	struct tp_policy *p = load_default();
 	struct tp_lint *run = run_new(p, TP_SCOPE_IMAGE, 1);
 	static const char alphabet[] = "aZ09_.-+:/@ \x7f\x80\xc3\xa9";
-	struct tp_lint_input in = TP_LINT_INPUT_INIT;
-	const struct tp_diag *d, *found;
-	const struct tp_tagres *t;
-	char tag[160], why[128], msg[200];
+	/* short and long tags, and lengths around a word (8 bytes) */
+	static const size_t lens[] = { 1, 2, 7, 8, 9, 15, 16, 17, 24, 129 };
+	char tag[160];
 	unsigned r = 99;
 	size_t i, k, len;
-	int ok;
 
 	(void)state;
-	in.scope = TP_SCOPE_IMAGE;
 	for (i = 0; i < 30000; i++) {
 		r = r * 1103515245u + 12345u;
 		len = i < 200 ? i % 140 : (r >> 16) % 24;
@@ -970,29 +1307,17 @@ test_charset_fast_path(void **state)
 						    (sizeof(alphabet) - 1)];
 		}
 		tag[len] = '\0';
-		/* in scope image by force: never read as a reference */
-		in.text = tag;
-		in.len = len;
-		assert_int_equal(tp_lint_add(run, &in, &t, NULL), 0);
-		ok = tp_image_tag_check(tag, len, why, sizeof(why));
-		found = NULL;
-		for (d = t->diags; d != NULL; d = d->next)
-			if (strcmp(d->rule, "charset") == 0)
-				found = d;
-		if (ok || strncmp(why, "longer than", 11) == 0) {
-			if (found != NULL) {
-				print_error("tag '%s': charset '%s'\n", tag,
-					    found->message);
-				fail();
-			}
-			continue;
-		}
-		snprintf(msg, sizeof(msg), "is not a valid image tag: %s", why);
-		if (found == NULL || strcmp(found->message, msg) != 0) {
-			print_error("tag '%s': want '%s'\n", tag, msg);
-			fail();
-		}
+		check_charset(run, tag, len);
 	}
+	/* every byte at every place of tags of those lengths */
+	for (i = 0; i < 256; i++)
+		for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
+			for (len = 0; len < lens[k]; len++) {
+				memset(tag, 'a', lens[k]);
+				tag[lens[k]] = '\0';
+				tag[len] = (char)i;
+				check_charset(run, tag, lens[k]);
+			}
 	tp_lint_free(run);
 	tp_policy_free(p);
 }
@@ -1679,6 +2004,9 @@ main(void)
 	tlist_unit(&l, test_stream_refuses_facts);
 	tlist_unit(&l, test_stream_copies_text);
 	tlist_unit(&l, test_stream_messages);
+	tlist_unit(&l, test_report_formats);
+	tlist_unit(&l, test_fact_rules);
+	tlist_unit(&l, test_stream_borrows_text);
 	tlist_unit(&l, test_kind_filter);
 	tlist_unit(&l, test_charset_fast_path);
 	tlist_unit(&l, test_reference_chars);
