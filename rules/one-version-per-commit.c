@@ -61,7 +61,7 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 	}
 	for (i = 0; i < count; i++) {
 		/* a run that keeps no results (streaming) has no commits */
-		t = kd[i].t;
+		t = tp_lint_at(run, kd[i].index);
 		if (t == NULL || t->commit == NULL || !t->has_version ||
 		    t->version.pre_len > 0 ||
 		    tp_lint_level(conf, t->scope) == TP_LEVEL_OFF)

@@ -167,8 +167,15 @@ struct tp_lint {
 
 	size_t *kind_sig; /* per policy kind */
 	struct tp_keyed *keyed; /* tags with a version, input order */
-	uint64_t *keys; /* their keys again, densely (tp_lint_keys) */
 	size_t nkeyed, akeyed;
+	/* the keys of the last nstaged keyed tags, not yet in a block */
+	uint64_t *staged;
+	size_t nstaged, astaged;
+	struct tp_key_block **kblocks; /* the others' (tp_lint_key_blocks) */
+	size_t nkblocks, akblocks;
+	/* streaming: the rebuilt results (tp_lint_keyed_tag) */
+	struct rebuilt *rebuilt;
+	size_t nrebuilt, arebuilt;
 	size_t nfacts; /* tags with a commit id */
 	pcre2_code **partial_re; /* per policy kind, compiled lazily */
 	struct tp_fieldval *probe_fields;
@@ -524,19 +531,26 @@ tp_lint_report(struct tp_lint *run, struct tp_tagres *tag,
 	va_end(ap);
 }
 
+void *
+tp_lint_alloc(struct tp_lint *run, size_t n)
+{
+	return arena_alloc(run, &run->arena, n ? n : 1);
+}
+
 /*
- * A set problem with room for `ntags` tags (texts, lens, and tags when
- * `with_tags`), not yet linked; NULL at level off or out of memory.
+ * A set problem with room for `ntags` tags (tags when `with_tags`, texts
+ * and lens when `with_texts`), not yet linked; NULL at level off or out
+ * of memory.
  */
 static struct tp_setprob *
 new_setprob(struct tp_lint *run, const struct tp_rule_conf *conf,
-	    enum tp_scope scope, size_t ntags, int with_tags, const char *fmt,
-	    va_list ap) TP_PRINTF(6, 0);
+	    enum tp_scope scope, size_t ntags, int with_tags, int with_texts,
+	    const char *fmt, va_list ap) TP_PRINTF(7, 0);
 
 static struct tp_setprob *
 new_setprob(struct tp_lint *run, const struct tp_rule_conf *conf,
-	    enum tp_scope scope, size_t ntags, int with_tags, const char *fmt,
-	    va_list ap)
+	    enum tp_scope scope, size_t ntags, int with_tags, int with_texts,
+	    const char *fmt, va_list ap)
 {
 	struct tp_setprob *s;
 	enum tp_level level = tp_lint_level(conf, scope);
@@ -558,10 +572,12 @@ new_setprob(struct tp_lint *run, const struct tp_rule_conf *conf,
 	s->message = arena_vprintf(run, &run->arena, fmt, ap);
 	if (with_tags)
 		s->tags = arena_alloc(run, &run->arena, n * sizeof(*s->tags));
-	s->texts = arena_alloc(run, &run->arena, n * sizeof(*s->texts));
-	s->lens = arena_alloc(run, &run->arena, n * sizeof(*s->lens));
+	if (with_texts) {
+		s->texts = arena_alloc(run, &run->arena, n * sizeof(*s->texts));
+		s->lens = arena_alloc(run, &run->arena, n * sizeof(*s->lens));
+	}
 	if (s->message == NULL || (with_tags && s->tags == NULL) ||
-	    s->texts == NULL || s->lens == NULL)
+	    (with_texts && (s->texts == NULL || s->lens == NULL)))
 		return NULL;
 	s->ntags = ntags;
 	return s;
@@ -587,7 +603,7 @@ tp_lint_report_set(struct tp_lint *run, const struct tp_rule_conf *conf,
 	size_t i;
 
 	va_start(ap, fmt);
-	s = new_setprob(run, conf, scope, ntags, 1, fmt, ap);
+	s = new_setprob(run, conf, scope, ntags, 1, 1, fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
@@ -610,13 +626,13 @@ tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
 	size_t i;
 
 	va_start(ap, fmt);
-	s = new_setprob(run, conf, scope, ntags, !run->opts.stream, fmt, ap);
+	s = new_setprob(run, conf, scope, ntags, !run->opts.stream, 1, fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
 	for (i = 0; i < ntags; i++) {
 		if (s->tags != NULL)
-			s->tags[i] = tags[i]->t;
+			s->tags[i] = tp_lint_at(run, tags[i]->index);
 		s->texts[i] = tags[i]->text;
 		s->lens[i] = tags[i]->len;
 	}
@@ -626,26 +642,28 @@ tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
 void
 tp_lint_report_set_texts(struct tp_lint *run, const struct tp_rule_conf *conf,
 			 enum tp_scope scope,
-			 const struct tp_keyed *const *tags,
-			 const char *const *texts, const size_t *lens,
-			 size_t ntags, const char *fmt, ...)
+			 const struct tp_keyed *const *tags, const char **texts,
+			 size_t *lens, size_t ntags, const char *fmt, ...)
 {
 	struct tp_setprob *s;
 	va_list ap;
 	size_t i;
 
+	/* a streaming run keeps the caller's arrays: they live long enough */
 	va_start(ap, fmt);
-	s = new_setprob(run, conf, scope, ntags, !run->opts.stream, fmt, ap);
+	s = new_setprob(run, conf, scope, ntags, !run->opts.stream,
+			!run->opts.stream, fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
-	if (ntags > 0) {
-		memcpy(s->texts, texts, ntags * sizeof(*texts));
-		memcpy(s->lens, lens, ntags * sizeof(*lens));
+	if (run->opts.stream) {
+		s->texts = texts;
+		s->lens = lens;
 	}
 	for (i = 0; s->tags != NULL && i < ntags; i++) {
-		s->tags[i] = tags[i]->t;
+		s->tags[i] = tp_lint_at(run, tags[i]->index);
 		s->texts[i] = tags[i]->text;
+		s->lens[i] = lens[i];
 	}
 	link_setprob(run, s);
 }
@@ -724,10 +742,112 @@ tp_lint_keyed(const struct tp_lint *run, size_t *n)
 	return run->keyed;
 }
 
-const uint64_t *
-tp_lint_keys(const struct tp_lint *run)
+/*
+ * A block of the `n` keys keys[0..n) (of keyed tags base on), sorted by
+ * bucket: one allocation, the keys and their tags after the header.
+ * NULL when out of memory (recorded).
+ */
+static struct tp_key_block *
+key_block(struct tp_lint *run, const uint64_t *keys, size_t n, size_t base)
 {
-	return run->keys;
+	struct tp_key_block *b;
+	uint64_t *bkeys;
+	uint32_t *local, at[TP_KEY_BUCKETS];
+	size_t e, k, pos;
+
+	if (n > UINT32_MAX ||
+	    n > (SIZE_MAX - sizeof(*b)) / (sizeof(*bkeys) + sizeof(*local))) {
+		fail(run, TP_ENOMEM);
+		return NULL;
+	}
+	b = malloc(sizeof(*b) + n * (sizeof(*bkeys) + sizeof(*local)));
+	if (b == NULL) {
+		fail(run, TP_ENOMEM);
+		return NULL;
+	}
+	/* sizeof(*b) is a multiple of its alignment, a pointer's */
+	bkeys = (uint64_t *)(b + 1);
+	local = (uint32_t *)(bkeys + n);
+	b->base = base;
+	b->n = n;
+	b->keys = bkeys;
+	b->local = local;
+	/* a counting sort: stable, so input order within a bucket */
+	memset(at, 0, sizeof(at));
+	for (e = 0; e < n; e++)
+		at[TP_KEY_BUCKET(keys[e])]++;
+	for (k = 0, pos = 0; k < TP_KEY_BUCKETS; k++) {
+		b->start[k] = (uint32_t)pos;
+		pos += at[k];
+		at[k] = b->start[k];
+	}
+	b->start[TP_KEY_BUCKETS] = (uint32_t)pos;
+	for (e = 0; e < n; e++) {
+		pos = at[TP_KEY_BUCKET(keys[e])]++;
+		bkeys[pos] = keys[e];
+		local[pos] = (uint32_t)e;
+	}
+	return b;
+}
+
+/* Appends block `b` to the run's; 0 or TP_ENOMEM (`b` is then freed). */
+static int
+keys_append(struct tp_lint *run, struct tp_key_block *b)
+{
+	struct tp_key_block **nb;
+	size_t a = run->akblocks ? 2 * run->akblocks : 64;
+
+	if (run->nkblocks == run->akblocks) {
+		nb = a > SIZE_MAX / sizeof(*nb)
+			     ? NULL
+			     : realloc(run->kblocks, a * sizeof(*nb));
+		if (nb == NULL) {
+			free(b);
+			return TP_ENOMEM;
+		}
+		run->kblocks = nb;
+		run->akblocks = a;
+	}
+	run->kblocks[run->nkblocks++] = b;
+	return 0;
+}
+
+/* Puts the staged keys in a block of the run's; 0 or TP_ENOMEM. */
+static int
+keys_seal(struct tp_lint *run)
+{
+	struct tp_key_block *b;
+
+	if (run->nstaged == 0)
+		return 0;
+	b = key_block(run, run->staged, run->nstaged,
+		      run->nkeyed - run->nstaged);
+	if (b == NULL || keys_append(run, b) < 0)
+		return TP_ENOMEM;
+	run->nstaged = 0;
+	return 0;
+}
+
+/* Frees what the keyed tags' keys and rebuilt results take. */
+static void
+keyed_free(struct tp_lint *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nkblocks; i++)
+		free(run->kblocks[i]);
+	free(run->kblocks);
+	free(run->staged);
+	free(run->rebuilt);
+}
+
+const struct tp_key_block *const *
+tp_lint_key_blocks(struct tp_lint *run, size_t *n)
+{
+	if (keys_seal(run) < 0)
+		fail(run, TP_ENOMEM);
+	*n = run->nkblocks;
+	return (const struct tp_key_block *const *)run->kblocks;
 }
 
 /* A quick 64-bit mix of `len` bytes into `h` (not cryptographic). */
@@ -805,49 +925,70 @@ version_span(const struct tp_tagres *t, struct tp_keyed *k)
 	}
 }
 
+/*
+ * Room for `need` keyed tags in the run's array: when it grows, to at
+ * least twice its size (so that adding one at a time costs no more than
+ * a copy of each); 0 or TP_ENOMEM.
+ */
+static int
+keyed_reserve(struct tp_lint *run, size_t need)
+{
+	struct tp_keyed *k;
+	size_t a = run->akeyed ? 2 * run->akeyed : 1024;
+
+	if (need <= run->akeyed)
+		return 0;
+	if (a < need)
+		a = need;
+	if (a > SIZE_MAX / sizeof(*k))
+		return TP_ENOMEM;
+	k = realloc(run->keyed, a * sizeof(*k));
+	if (k == NULL)
+		return TP_ENOMEM;
+	run->keyed = k;
+	run->akeyed = a;
+	return 0;
+}
+
+/* Stages the key of the next keyed tag; 0 or TP_ENOMEM. */
+static int
+keys_stage(struct tp_lint *run, uint64_t key)
+{
+	uint64_t *st;
+	size_t a = run->astaged ? 2 * run->astaged : 1024;
+
+	if (run->nstaged == run->astaged) {
+		st = a > SIZE_MAX / sizeof(*st)
+			     ? NULL
+			     : realloc(run->staged, a * sizeof(*st));
+		if (st == NULL)
+			return TP_ENOMEM;
+		run->staged = st;
+		run->astaged = a;
+	}
+	run->staged[run->nstaged++] = key;
+	return 0;
+}
+
 static void
 add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 {
 	struct tp_keyed *k;
-	uint64_t *keys;
-	size_t a;
 
-	if (t->len > UINT32_MAX || t->index > UINT32_MAX) {
+	if (t->len > UINT32_MAX || t->index > UINT32_MAX ||
+	    keyed_reserve(run, run->nkeyed + 1) < 0) {
 		fail(run, TP_ENOMEM);
 		return;
 	}
-	if (run->nkeyed == run->akeyed) {
-		a = run->akeyed ? 2 * run->akeyed : 1024;
-		if (a > SIZE_MAX / sizeof(*k)) {
-			fail(run, TP_ENOMEM);
-			return;
-		}
-		k = realloc(run->keyed, a * sizeof(*k));
-		if (k == NULL) {
-			fail(run, TP_ENOMEM);
-			return;
-		}
-		run->keyed = k;
-		keys = realloc(run->keys, a * sizeof(*keys));
-		if (keys == NULL) {
-			fail(run, TP_ENOMEM);
-			return;
-		}
-		run->keys = keys;
-		run->akeyed = a;
-	}
 	k = &run->keyed[run->nkeyed];
-	run->keys[run->nkeyed] = dup_key(run, t);
 	if (t == &run->cur) {
 		/* the scratch result is gone after this tag: keep the text */
-		k->t = NULL;
 		k->text = stable != NULL ? stable
 					 : arena_strndup(run, &run->arena,
 							 t->text, t->len);
 		if (k->text == NULL)
 			return;
 	} else {
-		k->t = t;
 		k->text = t->text;
 	}
 	k->len = (uint32_t)t->len;
@@ -857,6 +998,10 @@ add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 	k->scope = (unsigned char)t->scope;
 	k->is_ref = (unsigned char)t->is_ref;
 	version_span(t, k);
+	if (keys_stage(run, dup_key(run, t)) < 0) {
+		fail(run, TP_ENOMEM);
+		return;
+	}
 	run->nkeyed++;
 }
 
@@ -1292,7 +1437,7 @@ tp_lint_free(struct tp_lint *run)
 		free(run->nofact_rules[s]);
 	}
 	free(run->keyed);
-	free(run->keys);
+	keyed_free(run);
 	free(run->cand.s);
 	free(run->probe_text.s);
 	free(run->cur_text.s);
@@ -2246,19 +2391,20 @@ enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
 
 /*
  * A chunk on its way: a worker lints it and swaps its output buffer and
- * keyed arrays in, then the calling thread hands the output over and
- * appends the keyed tags to the run's.  Chunk c uses slot c % nslots, so
- * that a worker is at most a few chunks ahead of the output.  What a
- * worker writes tag after tag (its run, its buffer) is its own and made
- * on its own thread, so that no two workers write to one cache line.
+ * keyed array in, with the block of their keys, then the calling thread
+ * hands the output over and appends the keyed tags and the block to the
+ * run's.  Chunk c uses slot c % nslots, so that a worker is at most a
+ * few chunks ahead of the output.  What a worker writes tag after tag
+ * (its run, its buffer) is its own and made on its own thread, so that
+ * no two workers write to one cache line.
  */
 struct slot {
 	size_t chunk;
 	int state; /* SLOT_*, under the mutex */
 	struct tp_buf out;
 	struct tp_keyed *keyed;
-	uint64_t *keys;
 	size_t nkeyed, akeyed;
+	struct tp_key_block *kblock; /* NULL when no tag has a key */
 };
 
 struct many {
@@ -2330,7 +2476,6 @@ many_chunk(struct many *mm, struct tp_lint *w, struct slot *s,
 	const struct tp_tagres *t;
 	struct tp_lint_input in;
 	struct tp_keyed *keyed = s->keyed;
-	uint64_t *keys = s->keys;
 	size_t i, end, akeyed = s->akeyed;
 	int rc;
 
@@ -2346,14 +2491,23 @@ many_chunk(struct many *mm, struct tp_lint *w, struct slot *s,
 		if (rc != 0)
 			return rc;
 	}
+	/*
+	 * the keys are sorted into their buckets here, while they are in
+	 * this thread's cache (their base is the run's: see many_merge)
+	 */
+	s->kblock = NULL;
+	if (w->nstaged > 0) {
+		s->kblock = key_block(w, w->staged, w->nstaged, 0);
+		if (s->kblock == NULL)
+			return tp_error_set(err, TP_ENOMEM, "out of memory");
+		w->nstaged = 0;
+	}
 	/* the slot's buffer was emptied when it was handed over */
 	buf_swap(&s->out, out);
 	s->keyed = w->keyed;
-	s->keys = w->keys;
 	s->nkeyed = w->nkeyed;
 	s->akeyed = w->akeyed;
 	w->keyed = keyed;
-	w->keys = keys;
 	w->akeyed = akeyed;
 	w->nkeyed = 0;
 	return 0;
@@ -2402,36 +2556,28 @@ many_work(void *arg)
 	return NULL;
 }
 
-/* Appends the slot's keyed tags to the run's; 0 or TP_ENOMEM. */
+/*
+ * Appends the slot's keyed tags and their block to the run's (the run
+ * has no staged keys: see tp_lint_add_many); 0 or TP_ENOMEM.
+ */
 static int
 many_merge(struct tp_lint *run, struct slot *s)
 {
-	struct tp_keyed *k;
-	uint64_t *keys;
-	size_t need = run->nkeyed + s->nkeyed, a;
+	size_t need = run->nkeyed + s->nkeyed;
 
-	if (need > run->akeyed) {
-		a = run->akeyed ? 2 * run->akeyed : 1024;
-		if (a < need)
-			a = need;
-		if (a > SIZE_MAX / sizeof(*k))
+	if (keyed_reserve(run, need) < 0)
+		return TP_ENOMEM;
+	if (s->kblock != NULL) {
+		s->kblock->base = run->nkeyed;
+		if (keys_append(run, s->kblock) < 0) {
+			s->kblock = NULL;
 			return TP_ENOMEM;
-		k = realloc(run->keyed, a * sizeof(*k));
-		if (k == NULL)
-			return TP_ENOMEM;
-		run->keyed = k;
-		keys = realloc(run->keys, a * sizeof(*keys));
-		if (keys == NULL)
-			return TP_ENOMEM;
-		run->keys = keys;
-		run->akeyed = a;
+		}
+		s->kblock = NULL;
 	}
-	if (s->nkeyed > 0) {
+	if (s->nkeyed > 0)
 		memcpy(run->keyed + run->nkeyed, s->keyed,
 		       s->nkeyed * sizeof(*s->keyed));
-		memcpy(run->keys + run->nkeyed, s->keys,
-		       s->nkeyed * sizeof(*s->keys));
-	}
 	run->nkeyed = need;
 	s->nkeyed = 0;
 	return 0;
@@ -2582,6 +2728,18 @@ tp_lint_add_many(struct tp_lint *run, const struct tp_lint_many *m,
 
 	if (run->error != 0)
 		return failed(run, err);
+	/*
+	 * m->n bounds the keyed tags to come: room for them now spares the
+	 * growing arrays their moves (pages are only taken when written);
+	 * without it they grow as they go
+	 */
+	if (m->n <= SIZE_MAX - run->nkeyed)
+		(void)keyed_reserve(run, run->nkeyed + m->n);
+	/* the chunks' blocks of keys come after those staged before */
+	if (keys_seal(run) < 0) {
+		fail(run, TP_ENOMEM);
+		return failed(run, err);
+	}
 	memset(&mm, 0, sizeof(mm));
 	tp_error_init(&mm.err);
 	if (nt > 1) {
@@ -2636,7 +2794,7 @@ done:
 	for (i = 0; i < nslots; i++) {
 		tp_buf_release(&slots[i].out);
 		free(slots[i].keyed);
-		free(slots[i].keys);
+		free(slots[i].kblock);
 	}
 	free(slots);
 	if (rc != 0)
@@ -2695,24 +2853,88 @@ rebuild(struct tp_lint *run, const struct tp_keyed *k, struct tp_tagres *t,
 	return t->kind == k->kind && t->has_version ? 0 : TP_ERROR;
 }
 
+/*
+ * The rebuilt results of a streaming run, by keyed tag: an open-addressed
+ * table (linear probing, at most half full), as most runs rebuild no tag
+ * and those that do, a few among many.
+ */
+struct rebuilt {
+	size_t i; /* keyed tag + 1; 0: a free place */
+	struct tp_tagres *t;
+};
+
+/*
+ * Where keyed tag i's rebuilt result is or goes in a table of `size` (a
+ * power of two): the tags are distinct numbers, so their low bits do.
+ */
+static struct rebuilt *
+rebuilt_find(struct rebuilt *tab, size_t size, size_t i)
+{
+	size_t h = i & (size - 1);
+
+	while (tab[h].i != 0 && tab[h].i != i + 1)
+		h = (h + 1) & (size - 1);
+	return &tab[h];
+}
+
+/* Keyed tag i's rebuilt result, or NULL. */
+static struct tp_tagres *
+rebuilt_get(const struct tp_lint *run, size_t i)
+{
+	return run->rebuilt != NULL
+		       ? rebuilt_find(run->rebuilt, run->arebuilt, i)->t
+		       : NULL;
+}
+
+/* Keeps `t` as keyed tag i's rebuilt result; 0 or TP_ENOMEM. */
+static int
+rebuilt_put(struct tp_lint *run, size_t i, struct tp_tagres *t)
+{
+	struct rebuilt *tab, *r;
+	size_t a = run->arebuilt ? 2 * run->arebuilt : 64, k;
+
+	if (2 * (run->nrebuilt + 1) > run->arebuilt) {
+		tab = a > SIZE_MAX / sizeof(*tab) ? NULL
+						  : calloc(a, sizeof(*tab));
+		if (tab == NULL)
+			return TP_ENOMEM;
+		for (k = 0; k < run->arebuilt; k++)
+			if (run->rebuilt[k].i != 0)
+				*rebuilt_find(tab, a, run->rebuilt[k].i - 1) =
+					run->rebuilt[k];
+		free(run->rebuilt);
+		run->rebuilt = tab;
+		run->arebuilt = a;
+	}
+	r = rebuilt_find(run->rebuilt, run->arebuilt, i);
+	r->i = i + 1;
+	r->t = t;
+	run->nrebuilt++;
+	return 0;
+}
+
 struct tp_tagres *
 tp_lint_keyed_tag(struct tp_lint *run, const struct tp_keyed *k)
 {
-	struct tp_keyed *m = &run->keyed[k - run->keyed];
+	size_t i = (size_t)(k - run->keyed);
 	struct tp_tagres *t;
 	int rc;
 
-	if (m->t != NULL)
-		return m->t;
+	if (!run->opts.stream)
+		return tp_lint_at(run, k->index);
+	t = rebuilt_get(run, i);
+	if (t != NULL)
+		return t;
 	t = arena_alloc(run, &run->arena, sizeof(*t));
 	if (t == NULL)
 		return NULL;
-	rc = rebuild(run, m, t, NULL);
+	rc = rebuild(run, k, t, NULL);
+	if (rc == 0 && rebuilt_put(run, i, t) < 0)
+		rc = TP_ENOMEM;
 	if (rc < 0) {
 		fail(run, rc);
 		return NULL;
 	}
-	m->t = t;
 	return t;
 }
 
@@ -2721,10 +2943,13 @@ tp_lint_keyed_version(struct tp_lint *run, const struct tp_keyed *k,
 		      struct tp_version *out)
 {
 	struct tp_tagres t;
+	const struct tp_tagres *r;
 	int rc;
 
-	if (k->t != NULL) {
-		*out = k->t->version;
+	r = run->opts.stream ? rebuilt_get(run, (size_t)(k - run->keyed))
+			     : tp_lint_at(run, k->index);
+	if (r != NULL) {
+		*out = r->version;
 		return 0;
 	}
 	rc = rebuild(run, k, &t, run->key_fields);

@@ -382,8 +382,8 @@ void tp_lint_report_set(struct tp_lint *run, const struct tp_rule_conf *conf,
 
 /*
  * The same for keyed tags (tp_lint_keyed()), without their results: in a
- * run that keeps results `tags` is filled from each k->t, in a streaming
- * run it is NULL.
+ * run that keeps results `tags` is filled with each one's result, in a
+ * streaming run it is NULL.
  */
 void
 tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
@@ -393,17 +393,24 @@ tp_lint_report_set_keyed(struct tp_lint *run, const struct tp_rule_conf *conf,
 
 /*
  * The same with each tag's text at hand: texts[i] holds the same lens[i]
- * bytes as tags[i]->text (maybe another copy of them, which must live as
- * long as the run).  A streaming run lists them as given and reads
- * nothing through `tags`; a run that keeps results lists each result's
- * own text, as tp_lint_report_set_keyed() does.
+ * bytes as tags[i]->text (maybe another copy of them).  The arrays and
+ * the texts must live as long as the run (tp_lint_alloc()): a streaming
+ * run keeps the arrays as they are, without a copy, and reads nothing
+ * through `tags`; a run that keeps results lists each result's own text,
+ * as tp_lint_report_set_keyed() does.
  */
 void
 tp_lint_report_set_texts(struct tp_lint *run, const struct tp_rule_conf *conf,
 			 enum tp_scope scope,
-			 const struct tp_keyed *const *tags,
-			 const char *const *texts, const size_t *lens,
-			 size_t ntags, const char *fmt, ...) TP_PRINTF(8, 9);
+			 const struct tp_keyed *const *tags, const char **texts,
+			 size_t *lens, size_t ntags, const char *fmt, ...)
+	TP_PRINTF(8, 9);
+
+/*
+ * `n` bytes (aligned for any of the run's records) that live as long as
+ * the run, or NULL when out of memory (recorded).
+ */
+void *tp_lint_alloc(struct tp_lint *run, size_t n);
 
 /* The level `conf` has for tags of `scope` (ALWAYS_ON rules: error). */
 enum tp_level
@@ -453,17 +460,16 @@ int tp_lint_version_text(struct tp_buf *out, const struct tp_tagres *t);
 int tp_lint_version_parts(struct tp_buf *out, const struct tp_version *v);
 
 /*
- * A tag with a version, as set rules see it without its result: `t` is
- * the result in a run that keeps them, NULL in a streaming run (then
- * tp_lint_keyed_tag() rebuilds it).  `text` lives as long as the run (a
- * copy, or the caller's stable input).
+ * A tag with a version, as set rules see it without its result (the
+ * result is tp_lint_keyed_tag(): in a run that keeps results, tag
+ * `index`).  `text` lives as long as the run (a copy, or the caller's
+ * stable input).
  */
 struct tp_keyed {
-	struct tp_tagres *t;
 	const char *text; /* the input, NUL-terminated (tp_tagres.text) */
 	const struct tp_kind *kind;
 	/*
-	 * 32 bits, so that a record takes 40 bytes: a run keys up to 2^32
+	 * 32 bits, so that a record takes 32 bytes: a run keys up to 2^32
 	 * tags of up to 4 GiB each (tp_lint_add() fails beyond)
 	 */
 	uint32_t len;
@@ -487,22 +493,52 @@ struct tp_keyed {
 const struct tp_keyed *tp_lint_keyed(const struct tp_lint *run, size_t *n);
 
 /*
- * The duplicate key of each keyed tag (key i of keyed tag i), in an array
- * of its own, so that a pass over the keys reads nothing else: a hash of
- * the scope, the kind's field signature (tp_lint_kind_sig), the version's
- * major, minor, patch and prerelease text and the text of the kind's
- * other fields, build metadata left out.  Tags that duplicate-version
- * calls duplicates have equal keys (equal keys may still differ: compare
- * them).
+ * Every keyed tag has a duplicate key: a hash of the scope, the kind's
+ * field signature (tp_lint_kind_sig), the version's major, minor, patch
+ * and prerelease text and the text of the kind's other fields, build
+ * metadata left out.  Tags that duplicate-version calls duplicates have
+ * equal keys (equal keys may still differ: compare them).
+ *
+ * The keys come in blocks of consecutive keyed tags, each sorted into
+ * buckets by the keys' top TP_KEY_BITS bits, so that a pass over one
+ * bucket of every block reads nothing else: a thread that lints a run of
+ * tags sorts their keys while they are at hand.
  */
-const uint64_t *tp_lint_keys(const struct tp_lint *run);
+#define TP_KEY_BITS 10
+#define TP_KEY_BUCKETS ((size_t)1 << TP_KEY_BITS)
 
 /*
- * The result of keyed tag `k` (an element of tp_lint_keyed()): k->t, or
- * in a streaming run one rebuilt from the text (kept by the run, so the
- * same pointer next time), with its kind, fields and version, and no
- * diagnostics (diags NULL; ok, ndiags, nerrors, nwarnings mean nothing).
- * NULL when out of memory (recorded: tp_lint_finish() returns it).
+ * The keys of keyed tags `base` to base + n - 1 by bucket: those of
+ * bucket b are keys[start[b]] to keys[start[b + 1] - 1], in input order,
+ * and keys[e] is the key of keyed tag base + local[e].
+ */
+struct tp_key_block {
+	size_t base;
+	size_t n;
+	const uint64_t *keys;
+	const uint32_t *local;
+	uint32_t start[TP_KEY_BUCKETS + 1];
+};
+
+/* The bucket of a key. */
+#define TP_KEY_BUCKET(key) ((size_t)((key) >> (64 - TP_KEY_BITS)))
+
+/*
+ * The blocks of the keys of every keyed tag, in input order (*n of
+ * them).  Keys still waiting for a block are put in one first; out of
+ * memory is recorded (tp_lint_finish() returns it), and the blocks are
+ * then those made before.
+ */
+const struct tp_key_block *const *
+tp_lint_key_blocks(struct tp_lint *run, size_t *n);
+
+/*
+ * The result of keyed tag `k` (an element of tp_lint_keyed()): in a run
+ * that keeps results, tag k->index; in a streaming run one rebuilt from
+ * the text (kept by the run, so the same pointer next time), with its
+ * kind, fields and version, and no diagnostics (diags NULL; ok, ndiags,
+ * nerrors, nwarnings mean nothing).  NULL when out of memory (recorded:
+ * tp_lint_finish() returns it).
  */
 struct tp_tagres *
 tp_lint_keyed_tag(struct tp_lint *run, const struct tp_keyed *k);

@@ -23,6 +23,53 @@
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The duplicate key of each keyed tag, from the run's key blocks (the
+ * caller frees it), after checking what the blocks promise: they follow
+ * each other from keyed tag 0 to the last; each holds its tags' keys once,
+ * sorted by bucket, in input order within a bucket.
+ */
+static uint64_t *
+keys_of(struct tp_lint *run)
+{
+	const struct tp_key_block *const *bl;
+	const struct tp_key_block *b;
+	uint64_t *keys;
+	unsigned char *seen;
+	size_t nb, n, k, e, bk, base = 0;
+
+	tp_lint_keyed(run, &n);
+	bl = tp_lint_key_blocks(run, &nb);
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	assert_non_null(keys);
+	for (k = 0; k < nb; k++) {
+		b = bl[k];
+		assert_int_equal(b->base, base);
+		assert_true(b->n > 0);
+		base += b->n;
+		seen = calloc(b->n, 1);
+		assert_non_null(seen);
+		assert_int_equal(b->start[0], 0);
+		assert_int_equal(b->start[TP_KEY_BUCKETS], b->n);
+		for (bk = 0; bk < TP_KEY_BUCKETS; bk++) {
+			assert_true(b->start[bk] <= b->start[bk + 1]);
+			for (e = b->start[bk]; e < b->start[bk + 1]; e++) {
+				assert_int_equal(TP_KEY_BUCKET(b->keys[e]), bk);
+				assert_true(b->local[e] < b->n);
+				assert_false(seen[b->local[e]]);
+				seen[b->local[e]] = 1;
+				if (e > b->start[bk])
+					assert_true(b->local[e - 1] <
+						    b->local[e]);
+				keys[b->base + b->local[e]] = b->keys[e];
+			}
+		}
+		free(seen);
+	}
+	assert_int_equal(base, n);
+	return keys;
+}
+
 static struct tp_policy *
 load_default(void)
 {
@@ -265,6 +312,7 @@ compare_runs(const struct tp_policy *p, int scope, const struct in *ins,
 	const struct tp_keyed *ka, *kb;
 	struct tp_tagres *ra, *rb;
 	struct tp_version va, vb;
+	uint64_t *keys_a, *keys_b;
 	size_t i, nka, nkb;
 	int pretty;
 
@@ -309,24 +357,40 @@ compare_runs(const struct tp_policy *p, int scope, const struct in *ins,
 	ka = tp_lint_keyed(keep, &nka);
 	kb = tp_lint_keyed(stream, &nkb);
 	assert_int_equal(nka, nkb);
+	keys_a = keys_of(keep);
+	keys_b = keys_of(stream);
 	for (i = 0; i < nka; i++) {
-		assert_int_equal(tp_lint_keys(keep)[i],
-				 tp_lint_keys(stream)[i]);
+		assert_int_equal(keys_a[i], keys_b[i]);
 		assert_int_equal(ka[i].index, kb[i].index);
 		assert_ptr_equal(ka[i].kind, kb[i].kind);
-		assert_ptr_equal(ka[i].t, tp_lint_at(keep, ka[i].index));
+		assert_ptr_equal(tp_lint_keyed_tag(keep, &ka[i]),
+				 tp_lint_at(keep, ka[i].index));
 		assert_int_equal(tp_lint_keyed_version(stream, &kb[i], &vb), 0);
 		assert_int_equal(tp_lint_keyed_version(keep, &ka[i], &va), 0);
 		assert_true(same_version(&va, &vb));
+		/* a version span is the text the version's parts make */
+		assert_int_equal(ka[i].voff, kb[i].voff);
+		assert_int_equal(ka[i].vlen, kb[i].vlen);
+		if (kb[i].vlen > 0) {
+			tp_buf_clear(&piece[0]);
+			assert_int_equal(tp_lint_version_parts(&piece[0], &vb),
+					 0);
+			assert_int_equal(piece[0].len, kb[i].vlen);
+			assert_memory_equal(piece[0].ptr,
+					    kb[i].text + kb[i].voff,
+					    kb[i].vlen);
+		}
 		if (i % 3 == 0) {
 			rb = tp_lint_keyed_tag(stream, &kb[i]);
 			ra = tp_lint_keyed_tag(keep, &ka[i]);
 			assert_non_null(rb);
-			assert_ptr_equal(ra, ka[i].t);
+			assert_ptr_equal(ra, tp_lint_at(keep, ka[i].index));
 			same_shape(ra, rb);
 			assert_ptr_equal(rb, tp_lint_keyed_tag(stream, &kb[i]));
 		}
 	}
+	free(keys_a);
+	free(keys_b);
 	for (pretty = 0; pretty < 2; pretty++) {
 		tp_buf_release(&want[pretty]);
 		tp_buf_release(&got[pretty]);
@@ -652,7 +716,7 @@ test_stream_many(void **state)
 	assert_non_null(text);
 	for (i = 0; i < n; i++) {
 		r = r * 1103515245u + 12345u;
-		switch ((r >> 16) % 6) {
+		switch ((r >> 16) % 7) {
 		case 0:
 			snprintf(text[i], sizeof(text[i]), "%u.%u.%u",
 				 (r >> 8) % 3, (r >> 4) % 7, r % 50);
@@ -675,6 +739,12 @@ test_stream_many(void **state)
 			snprintf(text[i], sizeof(text[i]), "%u.%u.%u-%07x",
 				 (r >> 8) % 3, (r >> 4) % 7, r % 50,
 				 (r >> 3) & 0xfffffff);
+			break;
+		case 5:
+			/* duplicates told apart by build metadata only */
+			snprintf(text[i], sizeof(text[i]), "%u.%u.%u%s+b.%u",
+				 (r >> 8) % 3, (r >> 4) % 7, r % 50,
+				 (r >> 22) % 3 ? "" : "-rc.1", (r >> 12) % 3);
 			break;
 		default:
 			snprintf(text[i], sizeof(text[i]), "%u.%u.%u-rc.%u",
@@ -1466,13 +1536,16 @@ same_keyed(struct tp_lint *a, struct tp_lint *b)
 {
 	const struct tp_keyed *ka, *kb;
 	struct tp_buf va = TP_BUF_INIT, vb = TP_BUF_INIT;
+	uint64_t *keys_a, *keys_b;
 	size_t i, na, nb;
 
 	ka = tp_lint_keyed(a, &na);
 	kb = tp_lint_keyed(b, &nb);
 	assert_int_equal(na, nb);
+	keys_a = keys_of(a);
+	keys_b = keys_of(b);
 	for (i = 0; i < na; i++) {
-		assert_int_equal(tp_lint_keys(a)[i], tp_lint_keys(b)[i]);
+		assert_int_equal(keys_a[i], keys_b[i]);
 		assert_int_equal(ka[i].index, kb[i].index);
 		assert_int_equal(ka[i].line, kb[i].line);
 		assert_int_equal(ka[i].len, kb[i].len);
@@ -1486,6 +1559,8 @@ same_keyed(struct tp_lint *a, struct tp_lint *b)
 		assert_int_equal(tp_lint_keyed_version_text(&vb, b, &kb[i]), 0);
 		assert_string_equal(va.ptr, vb.ptr);
 	}
+	free(keys_a);
+	free(keys_b);
 	tp_buf_release(&va);
 	tp_buf_release(&vb);
 }
@@ -1717,6 +1792,56 @@ test_many_long(void **state)
 	(void)state;
 	compare_many(d, ins, n, 0, 0, NULL, 0);
 	compare_many(d, ins, n, 0, 333, NULL, 0);
+	free(ins);
+	free(text);
+	tp_policy_free(d);
+}
+
+/*
+ * More keyed tags than duplicate-version gathers on one thread: its
+ * groups, confirmed range by range on several threads (a group's tags
+ * in several ranges, build metadata told apart), must be those found the
+ * slow way, and those of a run that keeps results.
+ */
+static void
+test_many_duplicates(void **state)
+{
+	struct tp_policy *d = load_default();
+	struct tp_lint *run, *keep;
+	struct tp_lint_many m;
+	struct many_src src;
+	struct tp_error err;
+	char(*text)[48];
+	size_t n = 110000, nk, i;
+	struct in *ins = many_inputs(n, &text);
+
+	(void)state;
+	memset(&src, 0, sizeof(src));
+	src.ins = ins;
+	src.n = n;
+	tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
+	memset(&m, 0, sizeof(m));
+	m.n = n;
+	m.input = many_input;
+	m.tag = many_tag;
+	m.flush = many_flush;
+	m.payload = &src;
+	run = run_new(d, -1, 1);
+	tp_error_init(&err);
+	assert_int_equal(tp_lint_add_many(run, &m, &err), 0);
+	assert_int_equal(tp_lint_finish(run, NULL), 0);
+	tp_lint_keyed(run, &nk);
+	/* duplicate-version's PAR_KEYS: fewer go on one thread */
+	assert_true(nk > ((size_t)1 << 16) + 10000);
+	check_duplicates(run);
+	keep = run_new(d, -1, 0);
+	for (i = 0; i < n; i++)
+		add(keep, &ins[i], (unsigned)i + 1);
+	assert_int_equal(tp_lint_finish(keep, NULL), 0);
+	same_sets(keep, run);
+	tp_lint_free(keep);
+	tp_lint_free(run);
+	tp_buf_release(&src.got);
 	free(ins);
 	free(text);
 	tp_policy_free(d);
@@ -2013,6 +2138,7 @@ main(void)
 	tlist_unit(&l, test_many_same_as_one);
 	tlist_unit(&l, test_many_chunk_boundaries);
 	tlist_unit(&l, test_many_long);
+	tlist_unit(&l, test_many_duplicates);
 	tlist_unit(&l, test_many_stops);
 	tlist_unit(&l, test_many_errors_and_keeping);
 	tlist_unit(&l, test_list_parts_cases);
