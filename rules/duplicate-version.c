@@ -2,8 +2,10 @@
  * duplicate-version: no two tags of one scope carry the same version and
  * fields.
  *
- * Two tags are duplicates when they are in the same scope, their kinds
- * have the same fields in the same order (templates that differ only in
+ * Two tags are duplicates when they are in the same scope and the same
+ * repository (image references of two names are two images, which may
+ * well share a version; plain tags are compared with plain tags: see
+ * tp_lint_keyed_repo), their kinds have the same fields in the same order (templates that differ only in
  * literal text: "v{semver}" and "{semver}"), their versions are equal in
  * precedence (build metadata does not count) and their other fields are
  * equal.  Equal precedence is equal text of major, minor, patch and
@@ -72,6 +74,15 @@ only_version(const struct tp_kind *k)
 	return 1;
 }
 
+/* 1 when two references name the same repository, as written. */
+static int
+same_repo(const struct tp_keyed *ka, const struct tp_keyed *kb)
+{
+	size_t n = tp_lint_keyed_repo(ka);
+
+	return n == tp_lint_keyed_repo(kb) && memcmp(ka->text, kb->text, n) == 0;
+}
+
 /* Rebuilds both results when the run keeps none (a streaming run). */
 static int
 same(struct tp_lint *run, const struct tp_keyed *ka, const struct tp_keyed *kb)
@@ -82,6 +93,10 @@ same(struct tp_lint *run, const struct tp_keyed *ka, const struct tp_keyed *kb)
 
 	if (ka->scope != kb->scope ||
 	    tp_lint_kind_sig(run, ka->kind) != tp_lint_kind_sig(run, kb->kind))
+		return 0;
+	/* tags of two repositories are not duplicates (see the top) */
+	if (ka->is_ref != kb->is_ref ||
+	    (ka->is_ref && !same_repo(ka, kb)))
 		return 0;
 	/* the same text of the same kind: the same fields, surely */
 	if (ka->kind == kb->kind && !ka->is_ref && !kb->is_ref &&

@@ -1,7 +1,9 @@
 /*
  * version-gap: each release is an increment of the one before it.
  *
- * Among the releases of one kind in one scope (prereleases left out),
+ * Among the releases of one kind in one scope and one repository (the
+ * name of an image reference, or none: tp_lint_keyed_repo), prereleases
+ * left out,
  * in precedence order with equal versions taken once, every version must
  * be one of the three increments of the one before it: 1.2.3 may be
  * followed by 1.2.4, 1.3.0 or 2.0.0.  Kinds with only some of the parts
@@ -18,7 +20,17 @@ struct elig {
 	struct tp_version v;
 	const struct tp_keyed *k;
 	size_t kind;
+	size_t repo; /* tp_lint_keyed_repo(k): k->text[0..repo) */
 };
+
+/* The order of repositories: any, as long as one repository is together. */
+static int
+repo_cmp(const struct elig *a, const struct elig *b)
+{
+	if (a->repo != b->repo)
+		return a->repo < b->repo ? -1 : 1;
+	return memcmp(a->k->text, b->k->text, a->repo);
+}
 
 static int
 by_kind_version(const void *pa, const void *pb)
@@ -30,6 +42,9 @@ by_kind_version(const void *pa, const void *pb)
 		return a->k->scope < b->k->scope ? -1 : 1;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
+	c = repo_cmp(a, b);
+	if (c != 0)
+		return c;
 	c = tp_version_cmp(&a->v, &b->v);
 	if (c != 0)
 		return c;
@@ -207,13 +222,14 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 		if (el[n].v.pre_len > 0)
 			continue;
 		el[n].k = &kd[i];
+		el[n].repo = tp_lint_keyed_repo(&kd[i]);
 		el[n++].kind = tp_lint_kind_index(run, kd[i].kind);
 	}
 	qsort(el, n, sizeof(*el), by_kind_version);
 	for (i = 0; i < n; i++) {
 		e = &el[i];
 		if (prev == NULL || prev->k->scope != e->k->scope ||
-		    prev->k->kind != e->k->kind) {
+		    prev->k->kind != e->k->kind || repo_cmp(prev, e) != 0) {
 			prev = e;
 			continue;
 		}

@@ -880,6 +880,10 @@ dup_key(const struct tp_lint *run, const struct tp_tagres *t)
 	uint64_t h = (uint64_t)t->scope * 31 + tp_lint_kind_sig(run, t->kind);
 	size_t i, end;
 
+	/* a reference's repository, up to its tag (tp_lint_keyed_repo) */
+	if (t->is_ref)
+		h = mix(h, t->text, (size_t)(t->tag - t->text));
+
 	if (t->kind->has_semver) {
 		/*
 		 * "MAJOR.MINOR.PATCH[-PRE]" is one span of a {semver}, and
@@ -2960,6 +2964,18 @@ tp_lint_keyed_version(struct tp_lint *run, const struct tp_keyed *k,
 	}
 	*out = t.version;
 	return 0;
+}
+
+size_t
+tp_lint_keyed_repo(const struct tp_keyed *k)
+{
+	struct tp_image_ref ref;
+
+	/* a keyed reference parsed when it was added, and has a tag */
+	if (!k->is_ref || tp_image_ref_parse(&ref, k->text, k->len, NULL) < 0 ||
+	    ref.tag_len == 0)
+		return 0;
+	return ref.tag_off;
 }
 
 int

@@ -493,9 +493,10 @@ struct tp_keyed {
 const struct tp_keyed *tp_lint_keyed(const struct tp_lint *run, size_t *n);
 
 /*
- * Every keyed tag has a duplicate key: a hash of the scope, the kind's
- * field signature (tp_lint_kind_sig), the version's major, minor, patch
- * and prerelease text and the text of the kind's other fields, build
+ * Every keyed tag has a duplicate key: a hash of the scope, the
+ * repository of a reference (tp_lint_keyed_repo), the kind's field
+ * signature (tp_lint_kind_sig), the version's major, minor, patch and
+ * prerelease text and the text of the kind's other fields, build
  * metadata left out.  Tags that duplicate-version calls duplicates have
  * equal keys (equal keys may still differ: compare them).
  *
@@ -558,6 +559,16 @@ int tp_lint_keyed_version(struct tp_lint *run, const struct tp_keyed *k,
  */
 int tp_lint_keyed_version_text(struct tp_buf *out, struct tp_lint *run,
 			       const struct tp_keyed *k);
+
+/*
+ * The repository keyed tag `k` belongs to, as the length of the text
+ * that names it: for an image reference, its name and the ':' before its
+ * tag ("ghcr.io/acme/app:" of "ghcr.io/acme/app:1.4.0"); 0 for a plain
+ * tag.  Set rules compare tags of one repository only: two images may
+ * both be at 1.4.0, and a plain tag names no repository, so it is
+ * compared with plain tags.
+ */
+size_t tp_lint_keyed_repo(const struct tp_keyed *k);
 
 /* 1 when the field type is part of a version ({semver} and its parts). */
 int tp_field_is_version(enum tp_field_type t);

@@ -482,7 +482,7 @@ test_stream_normative_policy(void **state)
 
 /* A keyed tag's identity for duplicate-version, and where it came from. */
 struct ident {
-	char key[160];
+	char key[512];
 	size_t i; /* in the keyed array */
 };
 
@@ -497,9 +497,9 @@ by_ident(const void *pa, const void *pb)
 
 /*
  * The groups duplicate-version reports, found the slow way: the identity
- * of each tag (scope, field signature, version, other fields) written out
- * and sorted.  The groups must be the reported ones, in the same order
- * (by their first tag), with the same tags.
+ * of each tag (scope, repository, field signature, version, other fields)
+ * written out and sorted.  The groups must be the reported ones, in the
+ * same order (by their first tag), with the same tags.
  */
 static void
 check_duplicates(struct tp_lint *run)
@@ -521,7 +521,9 @@ check_duplicates(struct tp_lint *run)
 		assert_non_null(t);
 		tp_buf_clear(&v);
 		assert_int_equal(tp_lint_version_text(&v, t), 0);
-		snprintf(id[i].key, sizeof(id[i].key), "%d|%zu|%s", t->scope,
+		/* a reference's repository counts too (tp_lint_keyed_repo) */
+		snprintf(id[i].key, sizeof(id[i].key), "%d|%.*s|%zu|%s",
+			 t->scope, (int)tp_lint_keyed_repo(&kd[i]), kd[i].text,
 			 tp_lint_kind_sig(run, t->kind), v.ptr);
 		for (f = 0; f < t->nfields; f++)
 			if (!tp_field_is_version(t->fields[f].field->type))
