@@ -25,7 +25,12 @@ enum tp_ropt {
 /* What a rule looks at; the engine gathers only what enabled rules need. */
 #define TP_RULE_TAG   0x01u /* one tag at a time */
 #define TP_RULE_SET   0x02u /* the whole list once it is read */
-#define TP_RULE_GIT   0x04u /* needs repository facts (--git, hooks) */
+/*
+ * Needs repository facts (--git, hooks): the engine calls its check_tag
+ * only for tags that have some (a commit, or a known annotation), so a
+ * rule that reports missing facts must not carry this flag.
+ */
+#define TP_RULE_GIT   0x04u
 #define TP_RULE_HOOK  0x08u /* only at push time (hook, next --tag) */
 #define TP_RULE_ALWAYS_ON 0x10u /* cannot be turned off (kind) */
 
@@ -43,7 +48,13 @@ struct tp_rule_desc {
 	/* Validates the typed option (range, known kinds...); may be NULL. */
 	int (*configure)(struct tp_rule_conf *conf, const struct tp_policy *p,
 			 struct tp_error *err);
-	/* One tag, after its kind was decided (tag->kind may be NULL). */
+	/*
+	 * One tag, after its kind was decided (tag->kind may be NULL).  It
+	 * reads tag->tag[0..tag_len) and nothing past it: in a streaming
+	 * run the text may be the caller's input, without the zeroed bytes
+	 * PCRE2's JIT code may read past a subject's end, so regexes on the
+	 * tag are the engine's (kinds, pattern fields, custom rules).
+	 */
 	void (*check_tag)(struct tp_lint *run, struct tp_tagres *tag,
 			  const struct tp_rule_conf *conf);
 	/* Once after the whole list was added. */
