@@ -1515,6 +1515,26 @@ many_flush(void *payload, struct tp_buf *out)
 	return tp_buf_put(&src->got, out->ptr, out->len);
 }
 
+/*
+ * src and m for tp_lint_add_many() over ins[0..n): the callbacks above,
+ * everything else zero (one chunk size, threads, stops: the test's).
+ */
+static void
+many_setup(struct many_src *src, struct tp_lint_many *m, const struct in *ins,
+	   size_t n)
+{
+	memset(src, 0, sizeof(*src));
+	src->ins = ins;
+	src->n = n;
+	tp_buf_init(&src->got, TP_BUF_MAX_DEFAULT);
+	memset(m, 0, sizeof(*m));
+	m->n = n;
+	m->input = many_input;
+	m->tag = many_tag;
+	m->flush = many_flush;
+	m->payload = src;
+}
+
 /* The truth: the tags added one by one to a streaming run. */
 static struct tp_lint *
 one_by_one(const struct tp_policy *p, const struct in *ins, size_t n,
@@ -1594,21 +1614,12 @@ compare_many(const struct tp_policy *p, const struct in *ins, size_t n,
 	assert_int_equal(tp_lint_finish(keep, NULL), 0);
 	assert_int_equal(tp_lint_json(&doc, keep, 0), 0);
 	for (json = 0; json < 2; json++) {
-		memset(&src, 0, sizeof(src));
-		src.ins = ins;
-		src.n = n;
+		many_setup(&src, &m, ins, n);
 		src.json = json;
-		tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
-		memset(&m, 0, sizeof(m));
-		m.n = n;
 		m.threads = threads;
 		m.chunk = chunk;
 		m.starts = starts;
 		m.nchunks = nchunks;
-		m.input = many_input;
-		m.tag = many_tag;
-		m.flush = many_flush;
-		m.payload = &src;
 		run = run_new(p, -1, 1);
 		if (json)
 			tp_lint_json_begin(&j, &src.got, 0);
@@ -1818,16 +1829,7 @@ test_many_duplicates(void **state)
 	struct in *ins = many_inputs(n, &text);
 
 	(void)state;
-	memset(&src, 0, sizeof(src));
-	src.ins = ins;
-	src.n = n;
-	tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
-	memset(&m, 0, sizeof(m));
-	m.n = n;
-	m.input = many_input;
-	m.tag = many_tag;
-	m.flush = many_flush;
-	m.payload = &src;
+	many_setup(&src, &m, ins, n);
 	run = run_new(d, -1, 1);
 	tp_error_init(&err);
 	assert_int_equal(tp_lint_add_many(run, &m, &err), 0);
@@ -1865,18 +1867,9 @@ test_many_stops(void **state)
 
 	(void)state;
 	for (threads = 1; threads <= 3; threads++) {
-		memset(&src, 0, sizeof(src));
-		src.ins = ins;
-		src.n = n;
-		tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
-		memset(&m, 0, sizeof(m));
-		m.n = n;
+		many_setup(&src, &m, ins, n);
 		m.threads = threads;
 		m.chunk = 16;
-		m.input = many_input;
-		m.tag = many_tag;
-		m.flush = many_flush;
-		m.payload = &src;
 		tp_error_init(&err);
 		src.stop_tag = 300;
 		run = run_new(d, -1, 1);
@@ -1923,18 +1916,10 @@ test_many_errors_and_keeping(void **state)
 	struct tp_error err;
 
 	(void)state;
-	memset(&src, 0, sizeof(src));
-	src.ins = ins;
-	src.n = n;
-	tp_buf_init(&src.got, TP_BUF_MAX_DEFAULT);
-	memset(&m, 0, sizeof(m));
-	m.n = n;
+	many_setup(&src, &m, ins, n);
 	m.threads = 3;
 	m.chunk = 8;
 	m.input = many_commit_input;
-	m.tag = many_tag;
-	m.flush = many_flush;
-	m.payload = &src;
 	tp_error_init(&err);
 	run = run_new(d, -1, 1);
 	assert_int_equal(tp_lint_add_many(run, &m, &err), TP_EINVAL);
