@@ -37,26 +37,8 @@
 	CHECK((rc) == (want), "got %d, want %d: %s (hint: %s)", (rc), (want), \
 	      (err).msg, (err).hint)
 
-/*
- * Shell helpers every repository script starts with.  `tick` keeps its
- * counter in a file so that dates keep increasing across scripts.
- */
+/* Shell functions of this program's scripts, after trepo's tick and newrepo. */
 static const char lib_sh[] =
-	"set -e\n"
-	"tick() {\n"
-	"  n=$(( $(cat \"$TP_ROOT/tick\") + 1 ))\n"
-	"  echo $n > \"$TP_ROOT/tick\"\n"
-	"  t=$(( 1700000000 + n * 100 ))\n"
-	"  export GIT_AUTHOR_DATE=\"@$t +0000\" "
-	"GIT_COMMITTER_DATE=\"@$t +0000\"\n"
-	"}\n"
-	"newrepo() {\n"
-	"  rm -rf \"$1\"\n"
-	"  git init -q -b main \"$1\"\n"
-	"  cd \"$1\"\n"
-	"  git config user.name 'Tess Ter'\n"
-	"  git config user.email tess@example.com\n"
-	"}\n"
 	/* commit MESSAGE [FILE]: the file defaults to one per branch, so
 	 * that branches merge without conflicts */
 	"branchfile() {\n"

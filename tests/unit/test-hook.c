@@ -37,22 +37,8 @@
 	CHECK((rc) == (want), "got %d, want %d: %s (hint: %s)", (rc), (want), \
 	      (err).msg, (err).hint)
 
+/* After trepo's tick and newrepo: commits and annotated tags. */
 static const char lib_sh[] =
-	"set -e\n"
-	"tick() {\n"
-	"  n=$(( $(cat \"$TP_ROOT/tick\") + 1 ))\n"
-	"  echo $n > \"$TP_ROOT/tick\"\n"
-	"  t=$(( 1700000000 + n * 100 ))\n"
-	"  export GIT_AUTHOR_DATE=\"@$t +0000\" "
-	"GIT_COMMITTER_DATE=\"@$t +0000\"\n"
-	"}\n"
-	"newrepo() {\n"
-	"  rm -rf \"$1\"\n"
-	"  git init -q -b main \"$1\"\n"
-	"  cd \"$1\"\n"
-	"  git config user.name 'Tess Ter'\n"
-	"  git config user.email tess@example.com\n"
-	"}\n"
 	"commit() { tick; echo \"$n $1\" >> f.txt; git add f.txt; "
 	"git commit -q -m \"$1\"; }\n"
 	"atag() { tick; git tag -a -m \"release $1\" \"$@\"; }\n";

@@ -27,24 +27,8 @@
 #define CHECK_RC(rc, want, err) \
 	CHECK((rc) == (want), "got %d, want %d: %s", (rc), (want), (err).msg)
 
+/* After trepo's tick and newrepo: commits, and long delta chains. */
 static const char lib_sh[] =
-	"set -e\n"
-	"tick() {\n"
-	"  n=$(( $(cat \"$TP_ROOT/tick\") + 1 ))\n"
-	"  echo $n > \"$TP_ROOT/tick\"\n"
-	"  t=$(( 1700000000 + n * 100 ))\n"
-	"  export GIT_AUTHOR_DATE=\"@$t +0000\" "
-	"GIT_COMMITTER_DATE=\"@$t +0000\"\n"
-	"}\n"
-	"newrepo() {\n"
-	"  rm -rf \"$1\"\n"
-	"  git init -q -b main \"$1\"\n"
-	"  cd \"$1\"\n"
-	"  git config user.name 'Tess Ter'\n"
-	"  git config user.email tess@example.com\n"
-	"  git config gc.auto 0\n"
-	"  git config advice.nestedTag false\n"
-	"}\n"
 	"commit() {\n"
 	"  tick\n"
 	"  f=${2:-file.txt}\n"

@@ -32,17 +32,9 @@
 	CHECK((rc) == (want), "%s: got %d, want %d: %s", (what), (rc), (want), \
 	      (err).msg)
 
-/* Shell helpers every repository script starts with. */
-static const char lib_sh[] = "set -e\n"
-			     "export GIT_AUTHOR_DATE='@1700000000 +0000' "
+/* After trepo's newrepo: one fixed date, commits of one file. */
+static const char lib_sh[] = "export GIT_AUTHOR_DATE='@1700000000 +0000' "
 			     "GIT_COMMITTER_DATE='@1700000000 +0000'\n"
-			     "newrepo() {\n"
-			     "  rm -rf \"$1\"\n"
-			     "  git init -q -b main \"$1\"\n"
-			     "  cd \"$1\"\n"
-			     "  git config user.name 'Tess Ter'\n"
-			     "  git config user.email tess@example.com\n"
-			     "}\n"
 			     "commit() {\n"
 			     "  echo \"$1\" >> file.txt\n"
 			     "  git add -A\n"

@@ -17,6 +17,31 @@
 #include "gitlib.h"
 #include "trepo.h"
 
+/*
+ * What every program's lib.sh starts with: `tick` dates the next commit
+ * 100 s after the one before (its counter is in a file, so that dates
+ * keep increasing across scripts), `newrepo DIR` makes an empty
+ * repository with an identity and no automatic gc, and goes into it.
+ */
+static const char base_sh[] =
+	"set -e\n"
+	"tick() {\n"
+	"  n=$(( $(cat \"$TP_ROOT/tick\") + 1 ))\n"
+	"  echo $n > \"$TP_ROOT/tick\"\n"
+	"  t=$(( 1700000000 + n * 100 ))\n"
+	"  export GIT_AUTHOR_DATE=\"@$t +0000\" "
+	"GIT_COMMITTER_DATE=\"@$t +0000\"\n"
+	"}\n"
+	"newrepo() {\n"
+	"  rm -rf \"$1\"\n"
+	"  git init -q -b main \"$1\"\n"
+	"  cd \"$1\"\n"
+	"  git config user.name 'Tess Ter'\n"
+	"  git config user.email tess@example.com\n"
+	"  git config gc.auto 0\n"
+	"  git config advice.nestedTag false\n"
+	"}\n";
+
 int
 trepo_init(struct trepo *e, const char *name, const char *lib_sh)
 {
@@ -68,8 +93,8 @@ trepo_init(struct trepo *e, const char *name, const char *lib_sh)
 	tp_buf_clear(&path);
 	tp_buf_printf(&path, "%s/lib.sh", e->root);
 	fp = fopen(path.ptr, "w");
-	if (fp == NULL || fputs(lib_sh ? lib_sh : "set -e\n", fp) < 0 ||
-	    fclose(fp) != 0) {
+	if (fp == NULL || fputs(base_sh, fp) < 0 ||
+	    (lib_sh != NULL && fputs(lib_sh, fp) < 0) || fclose(fp) != 0) {
 		perror(path.ptr);
 		goto done;
 	}

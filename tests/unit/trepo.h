@@ -25,9 +25,11 @@ struct trepo {
  * Makes the root, points HOME, XDG_CONFIG_HOME and GIT_CEILING_DIRECTORIES
  * at it, sets GIT_CONFIG_NOSYSTEM, LC_ALL=C, TZ=UTC and TP_ROOT (the
  * root), unsets the GIT_* variables that would change which repository or
- * identity git uses and SOURCE_DATE_EPOCH, and writes `lib_sh` (shell
- * functions every script sources) as lib.sh and a counter file `tick`
- * holding 0.  Then has libgit2 (loaded now) look for its system, global
+ * identity git uses and SOURCE_DATE_EPOCH, and writes lib.sh (what every
+ * script sources: `set -e`, the shell functions `tick`, which sets the
+ * next commit's dates, and `newrepo DIR`, which makes a repository and
+ * goes into it, then the program's own `lib_sh`, which may be NULL) and
+ * a counter file `tick` holding 0.  Then has libgit2 (loaded now) look for its system, global
  * and XDG configuration in the root too, and keeps it initialised.
  * 0, or -1 with a message on stderr.
  */
