@@ -29,6 +29,7 @@
 
 #include "gitlib.h"
 #include "history.h"
+#include "odb.h"
 #include "refname.h"
 #include "repo.h"
 
@@ -271,14 +272,7 @@ oom(struct tp_error *err)
 static void
 hex(char out[TP_HISTORY_ID_SIZE], const git_oid *id)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < 20; i++) {
-		out[2 * i] = digits[id->id[i] >> 4];
-		out[2 * i + 1] = digits[id->id[i] & 0xf];
-	}
-	out[40] = '\0';
+	tp_odb_id_to_hex(out, id->id);
 }
 
 /* 40 hex digits at `s` into `id`: 0, or -1 when they are not. */

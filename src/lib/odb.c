@@ -96,8 +96,8 @@ struct link {
 
 static const char hexdigits[] = "0123456789abcdef";
 
-static void
-to_hex(char hex[41], const unsigned char id[20])
+void
+tp_odb_id_to_hex(char hex[41], const unsigned char id[20])
 {
 	unsigned i;
 
@@ -1080,7 +1080,7 @@ read_packed(struct tp_odb *o, const struct pack *p, uint64_t off, size_t depth,
 		rc = read_any(o, e.base_id, depth + n, &base_type, &base,
 			      &base_size, err);
 		if (rc == TP_ENOTFOUND) {
-			to_hex(hex, e.base_id);
+			tp_odb_id_to_hex(hex, e.base_id);
 			tp_error_set(err, TP_EGIT,
 				     "delta base '%s' of the "
 				     "entry at offset %llu of '%s' is missing",
@@ -1183,7 +1183,7 @@ read_loose(struct tp_odb *o, const unsigned char *id, int *type,
 	ssize_t got;
 	int fd = -1, rc, error = 0;
 
-	to_hex(hex, id);
+	tp_odb_id_to_hex(hex, id);
 	if (tp_buf_printf(&path, "%s/%.2s/%s", o->objdir, hex, hex + 2) < 0) {
 		error = oom(err);
 		goto done;
@@ -1320,7 +1320,7 @@ tp_odb_read(struct tp_odb *o, const unsigned char id[20],
 		o->rcap = 0;
 	}
 	if (rc != 0) {
-		to_hex(hex, id);
+		tp_odb_id_to_hex(hex, id);
 		if (rc == TP_ENOTFOUND)
 			return tp_error_set(err, rc, "object '%s' not found",
 					    hex);

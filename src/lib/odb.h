@@ -77,4 +77,7 @@ int tp_odb_read(struct tp_odb *o, const unsigned char id[20],
 /* 40 hex digits (either case) to 20 bytes; TP_EINVAL when not. */
 int tp_odb_id_from_hex(unsigned char id[20], const char *hex, size_t len);
 
+/* 20 bytes to 40 lower-case hex digits and a NUL. */
+void tp_odb_id_to_hex(char hex[41], const unsigned char id[20]);
+
 #endif
