@@ -16,12 +16,12 @@
  * input order, and a run that keeps no results rebuilds tags only when
  * their texts differ in more than build metadata.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lint.h"
+#include "parts.h"
 #include "rule.h"
 
 /*
@@ -252,7 +252,6 @@ struct gather {
 	struct cand *cands;
 	size_t ncands, acands;
 	int error;
-	pthread_t tid;
 };
 
 static int
@@ -357,24 +356,6 @@ gather_units(void *arg)
 	return NULL;
 }
 
-/* Runs `fn` on each of the nt parts, the first on this thread. */
-static void
-run_parts(struct gather *g, size_t nt, void *(*fn)(void *))
-{
-	size_t t;
-	int started[THREADS_MAX] = { 0 };
-
-	for (t = 1; t < nt; t++)
-		started[t] = pthread_create(&g[t].tid, NULL, fn, &g[t]) == 0;
-	fn(&g[0]);
-	for (t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(g[t].tid, NULL);
-		else
-			fn(&g[t]);
-	}
-}
-
 static size_t
 threads_for(size_t n)
 {
@@ -431,7 +412,7 @@ gather(struct gather *g, size_t nt, size_t n)
 		g[t].uhi = u;
 	}
 	free(cnt);
-	run_parts(g, nt, gather_units);
+	tp_parts_run(g, sizeof(*g), nt, gather_units);
 	for (t = 0; t < nt; t++)
 		if (g[t].error < 0)
 			rc = g[t].error;
@@ -524,7 +505,6 @@ struct confirm {
 	uint32_t *slow; /* tags (and candidates) to compare the slow way */
 	size_t nslow, aslow;
 	int error;
-	pthread_t tid;
 };
 
 static size_t
@@ -606,23 +586,6 @@ place_members(void *arg)
 		cf->slow[cf->nslow++] = (uint32_t)d;
 	}
 	return NULL;
-}
-
-static void
-run_confirm(struct confirm *cf, size_t nt, void *(*fn)(void *))
-{
-	size_t t;
-	int started[THREADS_MAX] = { 0 };
-
-	for (t = 1; t < nt; t++)
-		started[t] = pthread_create(&cf[t].tid, NULL, fn, &cf[t]) == 0;
-	fn(&cf[0]);
-	for (t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(cf[t].tid, NULL);
-		else
-			fn(&cf[t]);
-	}
 }
 
 /*
@@ -713,11 +676,11 @@ confirm(struct tp_lint *run, struct gather *g, size_t nt, size_t n,
 		cf[t].ohi = t + 1 == nt ? ncands : ncands / nt * (t + 1);
 		cf[t].at = at + t * ncands;
 	}
-	run_confirm(cf, nt, read_firsts);
+	tp_parts_run(cf, sizeof(*cf), nt, read_firsts);
 	for (t = 0; t < nt; t++)
 		if (cf[t].error < 0)
 			goto done;
-	run_confirm(cf, nt, place_members);
+	tp_parts_run(cf, sizeof(*cf), nt, place_members);
 	for (t = 0; t < nt; t++)
 		if (cf[t].error < 0)
 			goto done;

@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 
 #include "json.h"
 #include "listin.h"
+#include "parts.h"
 #include "utf8.h"
 
 #define ITEMS_MIN 256
@@ -247,7 +247,6 @@ struct span {
 	struct tp_list_part *pt;
 	size_t n;
 	struct tp_item *items; /* the list's, to fill */
-	pthread_t tid;
 };
 
 static void *
@@ -288,22 +287,13 @@ spans_run(struct tp_list_part *pt, size_t np, size_t nt, struct tp_item *items,
 {
 	struct span sp[THREADS_MAX];
 	size_t t;
-	int started[THREADS_MAX] = { 0 };
 
 	for (t = 0; t < nt; t++) {
 		sp[t].pt = pt + np / nt * t;
 		sp[t].n = t + 1 == nt ? np - np / nt * t : np / nt;
 		sp[t].items = items;
 	}
-	for (t = 1; t < nt; t++)
-		started[t] = pthread_create(&sp[t].tid, NULL, fn, &sp[t]) == 0;
-	fn(&sp[0]);
-	for (t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(sp[t].tid, NULL);
-		else
-			fn(&sp[t]);
-	}
+	tp_parts_run(sp, sizeof(*sp), nt, fn);
 }
 
 static size_t
