@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define TP_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -134,6 +135,50 @@ int tp_buf_read_fd(struct tp_buf *b, int fd, size_t hint);
 char *tp_buf_reserve(struct tp_buf *b, size_t n);
 /* Adds the `n` bytes written after a tp_buf_reserve() of at least `n`. */
 void tp_buf_commit(struct tp_buf *b, size_t n);
+
+/*
+ * Writing in reserved room: appends s[0..n) at p when it fits before
+ * `end` and returns where the text goes on; NULL when it does not fit or
+ * p is NULL, so that the appends of a line chain and one test at the end
+ * says whether they all fit.  Inline, the cursor passed by value so that
+ * it stays in a register, and short pieces copied a word at a time (the
+ * last word, or pair, overlapping the ones before, so that nothing
+ * outside s[0..n) and p[0..n) is touched): a library call for each piece
+ * of ten bytes costs more than the copy, and a line is a dozen pieces.
+ */
+static inline char *
+tp_room_put(char *p, const char *end, const void *src, size_t n)
+{
+	const char *s = src;
+	uint64_t w;
+	uint32_t h, l;
+	size_t i;
+
+	if (p == NULL || (size_t)(end - p) < n)
+		return NULL;
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, s + i, 8);
+			memcpy(p + i, &w, 8);
+		}
+		memcpy(&w, s + n - 8, 8);
+		memcpy(p + n - 8, &w, 8);
+	} else if (n >= 4) {
+		memcpy(&h, s, 4);
+		memcpy(&l, s + n - 4, 4);
+		memcpy(p, &h, 4);
+		memcpy(p + n - 4, &l, 4);
+	} else if (n > 0) {
+		p[0] = s[0];
+		p[n / 2] = s[n / 2];
+		p[n - 1] = s[n - 1];
+	}
+	return p + n;
+}
+
+/* tp_room_put() of a string literal. */
+#define TP_ROOM_LIT(p, end, lit) \
+	tp_room_put((p), (end), (lit), sizeof(lit) - 1)
 /* Keeps the memory; len becomes 0 (or `len` for truncate). */
 void tp_buf_clear(struct tp_buf *b);
 void tp_buf_truncate(struct tp_buf *b, size_t len);

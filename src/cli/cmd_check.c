@@ -242,58 +242,7 @@ put_rule(struct tp_buf *b, int color, const char *rule)
 	put(b, cli_sgr(color, SGR_RESET));
 }
 
-/*
- * memcpy() for the short pieces of a line, inline: a call to the
- * library's for each piece of ten bytes costs more than the copy.  Words
- * at a time, the last one (or pair) overlapping the ones before it, so
- * that no byte outside s[0..n) and d[0..n) is touched.
- */
-static inline void
-copy_short(char *d, const char *s, size_t n)
-{
-	uint64_t w;
-	uint32_t h, l;
-	size_t i;
-
-	if (n >= 8) {
-		for (i = 0; i + 8 < n; i += 8) {
-			memcpy(&w, s + i, 8);
-			memcpy(d + i, &w, 8);
-		}
-		memcpy(&w, s + n - 8, 8);
-		memcpy(d + n - 8, &w, 8);
-	} else if (n >= 4) {
-		memcpy(&h, s, 4);
-		memcpy(&l, s + n - 4, 4);
-		memcpy(d, &h, 4);
-		memcpy(d + n - 4, &l, 4);
-	} else if (n > 0) {
-		d[0] = s[0];
-		d[n / 2] = s[n / 2];
-		d[n - 1] = s[n - 1];
-	}
-}
-
-/*
- * Appends s[0..n) at p when it fits before `end`: where the line goes on,
- * or NULL when it does not fit or p is NULL, so that the appends of a
- * line chain and one test at the end says whether they all fit.  The
- * cursor is passed by value, to stay in a register: the bytes written
- * through a char pointer could be any object, the cursor too.
- */
-static inline char *
-copy_raw(char *p, const char *end, const char *s, size_t n)
-{
-	if (p == NULL || (size_t)(end - p) < n)
-		return NULL;
-	copy_short(p, s, n);
-	return p + n;
-}
-
-/* A string literal, its length known to the compiler. */
-#define COPYL(p, end, lit) copy_raw((p), (end), (lit), sizeof(lit) - 1)
-
-/* copy_raw() of a text that must also be plain (is_plain()). */
+/* tp_room_put() of a text that must also be plain (is_plain()). */
 static inline char *
 copy_plain(char *p, const char *end, const char *s, size_t n)
 {
@@ -400,18 +349,18 @@ ok_line(struct tp_buf *b, const struct tp_tagres *t, const struct kline *kl)
 	if (line == NULL)
 		return 0;
 	end = line + LINE_ROOM;
-	p = t->is_ref ? COPYL(line, end, "     ok: reference '")
-		      : COPYL(line, end, "     ok: tag '");
+	p = t->is_ref ? TP_ROOM_LIT(line, end, "     ok: reference '")
+		      : TP_ROOM_LIT(line, end, "     ok: tag '");
 	p = copy_plain(p, end, t->text, t->len);
-	p = copy_raw(p, end, kl->head, kl->hlen);
+	p = tp_room_put(p, end, kl->head, kl->hlen);
 	for (i = 0; i < t->nfields; i++) {
 		const struct tp_fieldval *f = &t->fields[i];
 
 		if (i > 0)
-			p = copy_raw(p, end, kl->names[i], kl->nlen[i]);
-		p = copy_raw(p, end, t->tag + f->off, f->len);
+			p = tp_room_put(p, end, kl->names[i], kl->nlen[i]);
+		p = tp_room_put(p, end, t->tag + f->off, f->len);
 	}
-	p = t->nfields ? COPYL(p, end, ")\n") : COPYL(p, end, "\n");
+	p = t->nfields ? TP_ROOM_LIT(p, end, ")\n") : TP_ROOM_LIT(p, end, "\n");
 	tp_buf_commit(b, p != NULL ? (size_t)(p - line) : 0);
 	return p != NULL;
 }
@@ -429,22 +378,23 @@ diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
 	if (line == NULL)
 		return 0;
 	end = line + DIAG_ROOM;
-	p = d->level == TP_LEVEL_ERROR ? COPYL(line, end, "  error: ")
-				       : COPYL(line, end, "warning: ");
-	p = t->is_ref ? COPYL(p, end, "reference '") : COPYL(p, end, "tag '");
+	p = d->level == TP_LEVEL_ERROR ? TP_ROOM_LIT(line, end, "  error: ")
+				       : TP_ROOM_LIT(line, end, "warning: ");
+	p = t->is_ref ? TP_ROOM_LIT(p, end, "reference '")
+		      : TP_ROOM_LIT(p, end, "tag '");
 	p = copy_plain(p, end, t->text, t->len);
-	p = t->scope == TP_SCOPE_GIT ? COPYL(p, end, "' (git): ")
-				     : COPYL(p, end, "' (image): ");
+	p = t->scope == TP_SCOPE_GIT ? TP_ROOM_LIT(p, end, "' (git): ")
+				     : TP_ROOM_LIT(p, end, "' (image): ");
 	p = copy_plain(p, end, d->message, strlen(d->message));
-	p = COPYL(p, end, " [");
-	p = copy_raw(p, end, d->rule, strlen(d->rule));
-	p = COPYL(p, end, "]");
+	p = TP_ROOM_LIT(p, end, " [");
+	p = tp_room_put(p, end, d->rule, strlen(d->rule));
+	p = TP_ROOM_LIT(p, end, "]");
 	if (d->suggestion != NULL) {
-		p = COPYL(p, end, "; did you mean '");
+		p = TP_ROOM_LIT(p, end, "; did you mean '");
 		p = copy_plain(p, end, d->suggestion, strlen(d->suggestion));
-		p = COPYL(p, end, "'?");
+		p = TP_ROOM_LIT(p, end, "'?");
 	}
-	p = COPYL(p, end, "\n");
+	p = TP_ROOM_LIT(p, end, "\n");
 	tp_buf_commit(b, p != NULL ? (size_t)(p - line) : 0);
 	return p != NULL;
 }
@@ -528,19 +478,20 @@ set_line(struct tp_buf *b, const struct tp_setprob *s)
 	if (line == NULL)
 		return 0;
 	end = line + room;
-	p = s->level == TP_LEVEL_ERROR ? COPYL(line, end, "  error: tags '")
-				       : COPYL(line, end, "warning: tags '");
+	p = s->level == TP_LEVEL_ERROR
+		    ? TP_ROOM_LIT(line, end, "  error: tags '")
+		    : TP_ROOM_LIT(line, end, "warning: tags '");
 	for (i = 0; i < s->ntags; i++) {
 		if (i > 0)
-			p = COPYL(p, end, "', '");
+			p = TP_ROOM_LIT(p, end, "', '");
 		p = copy_plain(p, end, s->texts[i], s->lens[i]);
 	}
-	p = s->scope == TP_SCOPE_GIT ? COPYL(p, end, "' (git): ")
-				     : COPYL(p, end, "' (image): ");
-	p = copy_raw(p, end, s->message, mlen);
-	p = COPYL(p, end, " [");
-	p = copy_raw(p, end, s->rule, rlen);
-	p = COPYL(p, end, "]\n");
+	p = s->scope == TP_SCOPE_GIT ? TP_ROOM_LIT(p, end, "' (git): ")
+				     : TP_ROOM_LIT(p, end, "' (image): ");
+	p = tp_room_put(p, end, s->message, mlen);
+	p = TP_ROOM_LIT(p, end, " [");
+	p = tp_room_put(p, end, s->rule, rlen);
+	p = TP_ROOM_LIT(p, end, "]\n");
 	tp_buf_commit(b, p != NULL ? (size_t)(p - line) : 0);
 	return p != NULL;
 }

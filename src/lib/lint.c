@@ -3482,25 +3482,7 @@ json_scan(char *d, const char *s, size_t n)
 	}
 }
 
-/*
- * Appends s[0..n) at p when it fits before `end`: where the object goes
- * on, or NULL when it does not fit or p is NULL, so that the appends
- * chain and one test at the end says whether they all fit.  The cursor
- * is passed by value, to stay in a register (the bytes written through a
- * char pointer could be any object, the cursor too).
- */
-static inline char *
-fast_raw(char *p, const char *end, const char *s, size_t n)
-{
-	if (p == NULL || (size_t)(end - p) < n)
-		return NULL;
-	memcpy(p, s, n);
-	return p + n;
-}
-
-#define FAST_LIT(p, end, lit) fast_raw((p), (end), (lit), sizeof(lit) - 1)
-
-/* The same, of a string that needs no escapes; NULL when it does. */
+/* tp_room_put() of a string that needs no escapes; NULL when it does. */
 static inline char *
 fast_plain(char *p, const char *end, const char *s, size_t n)
 {
@@ -3527,7 +3509,7 @@ static inline char *
 fast_str0(char *p, const char *end, const char *s)
 {
 	return s != NULL ? fast_str(p, end, s, strlen(s))
-			 : FAST_LIT(p, end, "null");
+			 : TP_ROOM_LIT(p, end, "null");
 }
 
 /* The room a tag object built in place may take. */
@@ -3553,39 +3535,39 @@ json_tag_fast(struct tp_lint_jw *j, const struct tp_tagres *t, int comma)
 	if (obj == NULL)
 		return 0;
 	end = obj + JSON_ROOM;
-	p = comma ? FAST_LIT(obj, end, ",{\"tag\":\"")
-		  : FAST_LIT(obj, end, "{\"tag\":\"");
+	p = comma ? TP_ROOM_LIT(obj, end, ",{\"tag\":\"")
+		  : TP_ROOM_LIT(obj, end, "{\"tag\":\"");
 	p = fast_plain(p, end, t->text, t->len);
 	p = t->scope == TP_SCOPE_GIT
-		    ? FAST_LIT(p, end, "\",\"scope\":\"git\",\"ok\":")
-		    : FAST_LIT(p, end, "\",\"scope\":\"image\",\"ok\":");
-	p = t->ok ? FAST_LIT(p, end, "true,\"kind\":")
-		  : FAST_LIT(p, end, "false,\"kind\":");
+		    ? TP_ROOM_LIT(p, end, "\",\"scope\":\"git\",\"ok\":")
+		    : TP_ROOM_LIT(p, end, "\",\"scope\":\"image\",\"ok\":");
+	p = t->ok ? TP_ROOM_LIT(p, end, "true,\"kind\":")
+		  : TP_ROOM_LIT(p, end, "false,\"kind\":");
 	p = fast_str0(p, end, t->kind ? t->kind->name : NULL);
-	p = FAST_LIT(p, end, ",\"fields\":{");
+	p = TP_ROOM_LIT(p, end, ",\"fields\":{");
 	for (i = 0; t->kind != NULL && i < t->nfields; i++) {
 		if (i > 0)
-			p = FAST_LIT(p, end, ",");
+			p = TP_ROOM_LIT(p, end, ",");
 		p = fast_str0(p, end, t->fields[i].field->name);
-		p = FAST_LIT(p, end, ":\"");
-		p = fast_raw(p, end, t->tag + t->fields[i].off,
-			     t->fields[i].len);
-		p = FAST_LIT(p, end, "\"");
+		p = TP_ROOM_LIT(p, end, ":\"");
+		p = tp_room_put(p, end, t->tag + t->fields[i].off,
+				t->fields[i].len);
+		p = TP_ROOM_LIT(p, end, "\"");
 	}
-	p = FAST_LIT(p, end, "},\"problems\":[");
+	p = TP_ROOM_LIT(p, end, "},\"problems\":[");
 	for (d = t->diags; d != NULL; d = d->next) {
-		p = d == t->diags ? FAST_LIT(p, end, "{\"rule\":")
-				  : FAST_LIT(p, end, ",{\"rule\":");
+		p = d == t->diags ? TP_ROOM_LIT(p, end, "{\"rule\":")
+				  : TP_ROOM_LIT(p, end, ",{\"rule\":");
 		p = fast_str0(p, end, d->rule);
-		p = FAST_LIT(p, end, ",\"level\":");
+		p = TP_ROOM_LIT(p, end, ",\"level\":");
 		p = fast_str0(p, end, level_name(d->level));
-		p = FAST_LIT(p, end, ",\"message\":");
+		p = TP_ROOM_LIT(p, end, ",\"message\":");
 		p = fast_str0(p, end, d->message);
-		p = FAST_LIT(p, end, ",\"suggestion\":");
+		p = TP_ROOM_LIT(p, end, ",\"suggestion\":");
 		p = fast_str0(p, end, d->suggestion);
-		p = FAST_LIT(p, end, "}");
+		p = TP_ROOM_LIT(p, end, "}");
 	}
-	p = FAST_LIT(p, end, "]}");
+	p = TP_ROOM_LIT(p, end, "]}");
 	tp_buf_commit(j->out, p != NULL ? (size_t)(p - obj) : 0);
 	return p != NULL;
 }
@@ -3746,20 +3728,20 @@ json_set_fast(struct tp_lint_jw *j, const struct tp_setprob *s, int comma)
 	if (obj == NULL)
 		return 0;
 	end = obj + room;
-	p = comma ? FAST_LIT(obj, end, ",{\"rule\":")
-		  : FAST_LIT(obj, end, "{\"rule\":");
+	p = comma ? TP_ROOM_LIT(obj, end, ",{\"rule\":")
+		  : TP_ROOM_LIT(obj, end, "{\"rule\":");
 	p = fast_str(p, end, s->rule, rlen);
-	p = FAST_LIT(p, end, ",\"level\":");
+	p = TP_ROOM_LIT(p, end, ",\"level\":");
 	p = fast_str(p, end, lvl, llen);
-	p = FAST_LIT(p, end, ",\"message\":");
+	p = TP_ROOM_LIT(p, end, ",\"message\":");
 	p = fast_str(p, end, s->message, mlen);
-	p = FAST_LIT(p, end, ",\"tags\":[");
+	p = TP_ROOM_LIT(p, end, ",\"tags\":[");
 	for (i = 0; i < s->ntags; i++) {
 		if (i > 0)
-			p = FAST_LIT(p, end, ",");
+			p = TP_ROOM_LIT(p, end, ",");
 		p = fast_str(p, end, s->texts[i], s->lens[i]);
 	}
-	p = FAST_LIT(p, end, "]}");
+	p = TP_ROOM_LIT(p, end, "]}");
 	tp_buf_commit(j->out, p != NULL ? (size_t)(p - obj) : 0);
 	return p != NULL;
 }

@@ -225,6 +225,45 @@ test_reserve_limit(void **state)
 	tp_buf_release(&b);
 }
 
+/*
+ * tp_room_put() copies exactly s[0..n) for every length (its word copies
+ * overlap), touches nothing around it, chains, and gives NULL from the
+ * first piece that does not fit on.
+ */
+static void
+test_room_put(void **state)
+{
+	const char src[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	char room[64], *p, *end;
+	size_t n, i;
+
+	(void)state;
+	for (n = 0; n <= 36; n++) {
+		memset(room, '#', sizeof(room));
+		p = tp_room_put(room + 8, room + 8 + n, src, n);
+		assert_ptr_equal(p, room + 8 + n);
+		assert_memory_equal(room + 8, src, n);
+		for (i = 0; i < sizeof(room); i++)
+			if (i < 8 || i >= 8 + n)
+				assert_int_equal(room[i], '#');
+		/* one byte short: nothing fits, nothing is written */
+		if (n > 0) {
+			memset(room, '#', sizeof(room));
+			assert_null(tp_room_put(room, room + n - 1, src, n));
+			for (i = 0; i < sizeof(room); i++)
+				assert_int_equal(room[i], '#');
+		}
+	}
+	end = room + 10;
+	p = TP_ROOM_LIT(room, end, "abc");
+	p = tp_room_put(p, end, "defg", 4);
+	assert_ptr_equal(p, room + 7);
+	assert_memory_equal(room, "abcdefg", 7);
+	p = TP_ROOM_LIT(p, end, "hijk");
+	assert_null(p);
+	assert_null(TP_ROOM_LIT(p, end, ""));
+}
+
 static void
 test_detach(void **state)
 {
@@ -307,6 +346,7 @@ main(void)
 	tlist_unit(&l, test_limit);
 	tlist_unit(&l, test_reserve_commit);
 	tlist_unit(&l, test_reserve_limit);
+	tlist_unit(&l, test_room_put);
 	tlist_unit(&l, test_detach);
 	tlist_unit(&l, test_error_first_wins);
 	tlist_unit(&l, test_error_location_and_hint);
