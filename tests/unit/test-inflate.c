@@ -380,6 +380,22 @@ canonical(const unsigned char *lens, unsigned n, unsigned *codes)
 }
 
 /*
+ * The fields that open a dynamic block (RFC 1951 3.2.7): BFINAL, BTYPE 2,
+ * and the counts of literal/length codes, distance codes and code-length
+ * codes (HLIT, HDIST, HCLEN: nlit - 257, ndist - 1, nclen - 4).
+ */
+static void
+bw_dynamic_head(struct bw *w, int last, unsigned nlit, unsigned ndist,
+		unsigned nclen)
+{
+	bw_put(w, last ? 1 : 0, 1);
+	bw_put(w, 2, 2);
+	bw_put(w, nlit - 257, 5);
+	bw_put(w, ndist - 1, 5);
+	bw_put(w, nclen - 4, 4);
+}
+
+/*
  * A dynamic block header for literal/length lengths lit[0..nlit) and
  * distance lengths dist[0..ndist).  The code-length code gives the 16
  * lengths 0..15 four bits each (a complete code), and every length is
@@ -394,11 +410,7 @@ bw_dynamic(struct bw *w, int last, const unsigned char *lit, unsigned nlit,
 						 13, 2,	 14, 1,	 15 };
 	unsigned i;
 
-	bw_put(w, last ? 1 : 0, 1);
-	bw_put(w, 2, 2);
-	bw_put(w, nlit - 257, 5);
-	bw_put(w, ndist - 1, 5);
-	bw_put(w, 19 - 4, 4);
+	bw_dynamic_head(w, last, nlit, ndist, 19);
 	for (i = 0; i < 19; i++)
 		bw_put(w, order[i] >= 16 ? 0 : 4, 3);
 	for (i = 0; i < nlit; i++)
@@ -887,32 +899,20 @@ test_bad_dynamic_headers(void **state)
 	(void)state;
 	/* HLIT 286 + 1: too many */
 	bw_init(&w, 1);
-	bw_put(&w, 1, 1);
-	bw_put(&w, 2, 2);
-	bw_put(&w, 30, 5);
-	bw_put(&w, 0, 5);
-	bw_put(&w, 0, 4);
+	bw_dynamic_head(&w, 1, 287, 1, 4);
 	bw_align(&w);
 	expect_error("287 literal codes", w.buf, w.len, 10,
 		     "corrupt zlib data: too many length or distance codes");
 	/* HDIST 31 */
 	bw_init(&w, 1);
-	bw_put(&w, 1, 1);
-	bw_put(&w, 2, 2);
-	bw_put(&w, 0, 5);
-	bw_put(&w, 30, 5);
-	bw_put(&w, 0, 4);
+	bw_dynamic_head(&w, 1, 257, 31, 4);
 	bw_align(&w);
 	expect_error("31 distance codes", w.buf, w.len, 10,
 		     "corrupt zlib data: too many length or distance codes");
 
 	/* code-length code: three codes of one bit */
 	bw_init(&w, 1);
-	bw_put(&w, 1, 1);
-	bw_put(&w, 2, 2);
-	bw_put(&w, 0, 5);
-	bw_put(&w, 0, 5);
-	bw_put(&w, 15, 4);
+	bw_dynamic_head(&w, 1, 257, 1, 19);
 	for (i = 0; i < 19; i++)
 		bw_put(&w, order[i] == 0 || order[i] == 1 || order[i] == 2, 3);
 	bw_put(&w, 0, 16);
@@ -920,11 +920,7 @@ test_bad_dynamic_headers(void **state)
 		     "corrupt zlib data: over-subscribed code set");
 	/* code-length code: a lone code (incomplete, never allowed here) */
 	bw_init(&w, 1);
-	bw_put(&w, 1, 1);
-	bw_put(&w, 2, 2);
-	bw_put(&w, 0, 5);
-	bw_put(&w, 0, 5);
-	bw_put(&w, 15, 4);
+	bw_dynamic_head(&w, 1, 257, 1, 19);
 	for (i = 0; i < 19; i++)
 		bw_put(&w, order[i] == 8, 3);
 	bw_put(&w, 0, 16);
@@ -936,11 +932,7 @@ test_bad_dynamic_headers(void **state)
 		unsigned k;
 
 		bw_init(&w, 1);
-		bw_put(&w, 1, 1);
-		bw_put(&w, 2, 2);
-		bw_put(&w, 0, 5);
-		bw_put(&w, 0, 5);
-		bw_put(&w, 15, 4);
+		bw_dynamic_head(&w, 1, 257, 1, 19);
 		/*
 		 * 0..12, 16, 17 and 18 get four bits each (a complete
 		 * code): 0..12 have codes 0..12, then 16 is 13, 17 is 14
