@@ -78,26 +78,71 @@ plain_image_tag(const char *s, size_t len)
 	}
 }
 
+/*
+ * 0 when no suggestion can answer this rule's error in scope image: the
+ * tag has a byte outside [A-Za-z0-9_.-], which no repair of
+ * tp_lint_suggest() removes or changes (they change letters, '_' and
+ * zeros, insert ".0.0" or a kind's start, drop a leading 'v'), so every
+ * candidate fails here, at level error, and the search would find none.
+ */
+static int
+repairable(const struct tp_rule_conf *conf, const struct tp_tagres *t)
+{
+	size_t i;
+	unsigned char c;
+
+	if (tp_lint_level(conf, TP_SCOPE_IMAGE) != TP_LEVEL_ERROR)
+		return 1;
+	for (i = 0; i < t->tag_len; i++) {
+		c = (unsigned char)t->tag[i];
+		if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+						  (c | 0x20) <= 'z') ||
+		      c == '_' || c == '.' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A candidate of a suggestion (tp_lint_probing) only has to fail: the
+ * reason is worked out only when the tag's length may be all there is
+ * to it (see length_covered).
+ */
 static void
 check_tag(struct tp_lint *run, struct tp_tagres *t,
 	  const struct tp_rule_conf *conf)
 {
 	char why[128];
+	int quiet = tp_lint_probing(t);
 
 	if (t->scope == TP_SCOPE_IMAGE) {
 		if (plain_image_tag(t->tag, t->tag_len) ||
-		    tp_image_tag_check(t->tag, t->tag_len, why, sizeof(why)))
+		    tp_image_tag_check(t->tag, t->tag_len,
+				       quiet && t->tag_len <= TP_IMAGE_TAG_MAX
+					       ? NULL
+					       : why,
+				       sizeof(why)))
 			return;
-		if (strncmp(why, "longer than", 11) == 0 &&
+		if (t->tag_len > TP_IMAGE_TAG_MAX &&
+		    strncmp(why, "longer than", 11) == 0 &&
 		    length_covered(tp_lint_policy(run)))
 			return;
-		tp_lint_report(run, t, conf, tp_lint_suggest(run, t),
-			       "is not a valid image tag: %s", why);
+		if (quiet)
+			tp_lint_report(run, t, conf, NULL, "is not valid");
+		else
+			tp_lint_report(run, t, conf,
+				       repairable(conf, t) ? tp_lint_suggest(run, t)
+							   : NULL,
+				       "is not a valid image tag: %s", why);
 	} else {
-		if (tp_git_tagname_check(t->tag, t->tag_len, why, sizeof(why)))
+		if (tp_git_tagname_check(t->tag, t->tag_len, quiet ? NULL : why,
+					 sizeof(why)))
 			return;
-		tp_lint_report(run, t, conf, tp_lint_suggest(run, t),
-			       "is not a valid git tag name: %s", why);
+		if (quiet)
+			tp_lint_report(run, t, conf, NULL, "is not valid");
+		else
+			tp_lint_report(run, t, conf, tp_lint_suggest(run, t),
+				       "is not a valid git tag name: %s", why);
 	}
 }
 

@@ -11,10 +11,6 @@
 #include "lint.h"
 #include "rule.h"
 
-/* Kinds listed when nothing is near (the format in no_kind() has five). */
-#define LIST_MAX 5
-_Static_assert(LIST_MAX == 5, "no_kind() formats five templates");
-
 static void
 no_kind(struct tp_lint *run, struct tp_tagres *t,
 	const struct tp_rule_conf *conf)
@@ -22,8 +18,8 @@ no_kind(struct tp_lint *run, struct tp_tagres *t,
 	const struct tp_policy *p = tp_lint_policy(run);
 	const struct tp_lint_opts *o = tp_lint_options(run);
 	const struct tp_kind *near, *want;
-	const char *sugg, *sep[LIST_MAX], *tpl[LIST_MAX];
-	size_t i, nk = p->nscope[t->scope];
+	const char *sugg, *list;
+	size_t nk = p->nscope[t->scope];
 
 	if (o->kind != NULL) {
 		want = tp_policy_kind(p, o->kind);
@@ -53,19 +49,11 @@ no_kind(struct tp_lint *run, struct tp_tagres *t,
 			       t->scope == TP_SCOPE_GIT ? "git" : "image");
 		return;
 	}
-	/*
-	 * the first LIST_MAX templates joined by ", ": as %s arguments of
-	 * one message, so that no buffer is made for each such tag
-	 */
-	for (i = 0; i < LIST_MAX; i++) {
-		sep[i] = i > 0 && i < nk ? ", " : "";
-		tpl[i] = i < nk ? p->scope[t->scope][i]->template : "";
-	}
-	tp_lint_report(
-		run, t, conf, NULL,
-		"does not match any allowed kind (%s%s%s%s%s%s%s%s%s%s%s)",
-		sep[0], tpl[0], sep[1], tpl[1], sep[2], tpl[2], sep[3], tpl[3],
-		sep[4], tpl[4], nk > LIST_MAX ? ", ..." : "");
+	/* the list is made once (NULL: out of memory, which is recorded) */
+	list = tp_lint_kinds_list(run, t->scope);
+	tp_lint_report(run, t, conf, NULL,
+		       "does not match any allowed kind (%s)",
+		       list != NULL ? list : "...");
 }
 
 static void

@@ -133,6 +133,38 @@ describe(char *out, size_t outlen, const unsigned char *s, size_t len, size_t i)
 	snprintf(out, outlen, "non-ASCII character U+%04lX", (unsigned long)cp);
 }
 
+/*
+ * "invalid character 'C' at offset I" for a printable ASCII character,
+ * as describe() and say() write it, without their snprintf() (a list of
+ * a million tags may have many such): 1 when written, 0 when the two
+ * must do it (another character, or too little room).
+ */
+static int
+say_char(char *why, size_t whylen, char c, size_t i)
+{
+	static const char head[] = "invalid character '";
+	static const char mid[] = "' at offset ";
+	char digits[24];
+	size_t nd = 0, n = 0, k;
+
+	if (c < 0x20 || c >= 0x7f)
+		return 0;
+	do
+		digits[nd++] = (char)('0' + i % 10);
+	while ((i /= 10) != 0);
+	if (whylen < sizeof(head) + sizeof(mid) + nd)
+		return 0;
+	memcpy(why, head, sizeof(head) - 1);
+	n = sizeof(head) - 1;
+	why[n++] = c;
+	memcpy(why + n, mid, sizeof(mid) - 1);
+	n += sizeof(mid) - 1;
+	for (k = nd; k > 0; k--)
+		why[n++] = digits[k - 1];
+	why[n] = '\0';
+	return 1;
+}
+
 int
 tp_image_tag_check(const char *tag, size_t len, char *why, size_t whylen)
 {
@@ -149,6 +181,10 @@ tp_image_tag_check(const char *tag, size_t len, char *why, size_t whylen)
 	}
 	for (i = 0; i < len; i++) {
 		if (!is_tag_char((unsigned char)tag[i])) {
+			/* only when it is wanted: snprintf() is no bargain */
+			if (why == NULL || whylen == 0 ||
+			    say_char(why, whylen, tag[i], i))
+				return 0;
 			describe(what, sizeof(what), (const unsigned char *)tag,
 				 len, i);
 			say(why, whylen, "invalid %s at offset %zu", what, i);

@@ -181,6 +181,7 @@ struct tp_lint {
 	struct tp_fieldval *probe_fields;
 	struct prefix *prefixes[TP_SCOPE_COUNT];
 	size_t nprefixes[TP_SCOPE_COUNT];
+	const char *kinds_list[TP_SCOPE_COUNT]; /* tp_lint_kinds_list */
 	struct cand cand;
 	struct slack_buf probe_text; /* a candidate being tried */
 };
@@ -535,6 +536,42 @@ void *
 tp_lint_alloc(struct tp_lint *run, size_t n)
 {
 	return arena_alloc(run, &run->arena, n ? n : 1);
+}
+
+const char *
+tp_lint_kinds_list(struct tp_lint *run, enum tp_scope s)
+{
+	const struct tp_policy *p = run->p;
+	size_t i, n = p->nscope[s], shown = n < TP_LINT_KINDS_LISTED
+						     ? n
+						     : TP_LINT_KINDS_LISTED;
+	size_t len = 1;
+	char *d, *q;
+
+	if (run->kinds_list[s] != NULL)
+		return run->kinds_list[s];
+	for (i = 0; i < shown; i++)
+		len += strlen(p->scope[s][i]->template) + 2;
+	len += 3; /* "..." */
+	d = q = tp_lint_alloc(run, len);
+	if (d == NULL)
+		return NULL;
+	for (i = 0; i < shown; i++) {
+		if (i > 0) {
+			memcpy(q, ", ", 2);
+			q += 2;
+		}
+		len = strlen(p->scope[s][i]->template);
+		memcpy(q, p->scope[s][i]->template, len);
+		q += len;
+	}
+	if (n > shown) {
+		memcpy(q, ", ...", 5);
+		q += 5;
+	}
+	*q = '\0';
+	run->kinds_list[s] = d;
+	return d;
 }
 
 /*
@@ -3127,6 +3164,13 @@ dead_fixes(const char *s, size_t len)
 	return (FIX_LOWER | FIX_DASH | FIX_ZEROS) & ~live;
 }
 
+/* What candidate() asks of a tag before it drops a leading 'v'. */
+static int
+drop_v_may(const char *s, size_t len)
+{
+	return len >= 2 && (s[0] == 'v' || s[0] == 'V') && is_digit(s[1]);
+}
+
 static const unsigned fix_order[] = { 0x1, 0x2, 0x4, 0x8, 0x3, 0x5, 0x6, 0x9,
 				      0xa, 0xc, 0x7, 0xb, 0xd, 0xe, 0xf };
 
@@ -3150,8 +3194,7 @@ candidate(struct tp_lint *run, const struct tp_tagres *t, unsigned mask,
 		if ((mask & (1u << i)) && !repair(c, 1u << i))
 			return 0;
 	if (pv == 1) {
-		if (c->len < 2 || (c->s[0] != 'v' && c->s[0] != 'V') ||
-		    !is_digit(c->s[1]))
+		if (!drop_v_may(c->s, c->len))
 			return 0;
 		memmove(c->s, c->s + 1, --c->len);
 	} else if (pv >= 2) {
@@ -3164,6 +3207,12 @@ candidate(struct tp_lint *run, const struct tp_tagres *t, unsigned mask,
 		c->len += px->len;
 	}
 	return c->len != t->tag_len || memcmp(c->s, t->tag, c->len) != 0;
+}
+
+int
+tp_lint_probing(const struct tp_tagres *t)
+{
+	return t->probe_;
 }
 
 const char *
@@ -3197,8 +3246,17 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 	for (m = nlive = 0; m < nm; m++)
 		if (!(fix_order[m] & dead))
 			live[nlive++] = fix_order[m];
-	/* m == 0 is no repair: only worth trying with a prefix change */
+	/*
+	 * m == 0 is no repair: only worth trying with a prefix change.  No
+	 * repair changes whether the tag starts with 'v' or 'V' and a digit,
+	 * or with a digit (a number keeps its last digit, ".0.0" goes after
+	 * one), which candidate() asks of the prefix changes: a prefix
+	 * change that cannot apply is skipped with all its masks.
+	 */
 	for (pv = 0; pv < npv; pv++) {
+		if ((pv == 1 && !drop_v_may(t->tag, t->tag_len)) ||
+		    (pv >= 2 && (t->tag_len == 0 || !is_digit(t->tag[0]))))
+			continue;
 		for (m = pv == 0 ? 1 : 0; m <= nlive; m++) {
 			if (!candidate(run, t, m ? live[m - 1] : 0, pv) ||
 			    !probe(run, t->scope, run->cand.s, run->cand.len,

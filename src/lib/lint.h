@@ -427,6 +427,23 @@ tp_lint_level(const struct tp_rule_conf *conf, enum tp_scope scope);
  */
 const char *tp_lint_suggest(struct tp_lint *run, struct tp_tagres *tag);
 
+/* How many templates tp_lint_kinds_list() shows. */
+#define TP_LINT_KINDS_LISTED 5
+
+/*
+ * The templates of the first TP_LINT_KINDS_LISTED kinds of scope `s`,
+ * joined by ", " (then ", ..." when the scope has more): made once per
+ * run (it lives as long as the run), for the messages of every tag that
+ * matches no kind.  NULL when out of memory (recorded).
+ */
+const char *tp_lint_kinds_list(struct tp_lint *run, enum tp_scope s);
+
+/*
+ * 1 while the engine tries a candidate (tp_lint_suggest): only whether
+ * the tag has an error counts, so a rule may skip making its message.
+ */
+int tp_lint_probing(const struct tp_tagres *tag);
+
 /*
  * The nearest kind of the tag's scope: the kind of the suggestion, else
  * the kind whose template the tag follows the furthest from its start

@@ -83,6 +83,9 @@ test_tag_why_buffer(void **state)
 	/* Truncated, still terminated. */
 	assert_int_equal(tp_image_tag_check("-x", 2, why, 6), 0);
 	assert_string_equal(why, "start");
+	assert_int_equal(tp_image_tag_check("1.2.3+b", 7, why, sizeof(why)),
+			 0);
+	assert_string_equal(why, "invalid");
 	/* No buffer at all. */
 	snprintf(why, sizeof(why), "x");
 	assert_int_equal(tp_image_tag_check("-x", 2, why, 0), 0);

@@ -407,6 +407,7 @@ test_kind_messages(void **state)
 	struct tp_policy *p = test_load_policy_src(NORMATIVE);
 	struct tp_lint *run = run_new(p, -1, NULL, 0);
 	const struct tp_tagres *t;
+	char want[256];
 
 	(void)state;
 	t = add(run, "v1.2", TP_SCOPE_GIT);
@@ -433,6 +434,18 @@ test_kind_messages(void **state)
 			    "v{semver}, api/v{semver}, web/v{semver})");
 	t = add(run, "banana", TP_SCOPE_IMAGE);
 	assert_non_null(strstr(diag(t, "kind")->message, ", ...)"));
+	/* the list is made once a run; every such message copies it */
+	assert_string_equal(tp_lint_kinds_list(run, TP_SCOPE_GIT),
+			    "v{semver}-{env}, v{semver}, api/v{semver}, "
+			    "web/v{semver}");
+	assert_ptr_equal(tp_lint_kinds_list(run, TP_SCOPE_GIT),
+			 tp_lint_kinds_list(run, TP_SCOPE_GIT));
+	assert_int_equal(p->nscope[TP_SCOPE_IMAGE] > TP_LINT_KINDS_LISTED, 1);
+	snprintf(want, sizeof(want), "does not match any allowed kind (%s)",
+		 tp_lint_kinds_list(run, TP_SCOPE_IMAGE));
+	assert_string_equal(diag(t, "kind")->message, want);
+	t = add(run, "cherry", TP_SCOPE_IMAGE);
+	assert_string_equal(diag(t, "kind")->message, want);
 	tp_lint_free(run);
 	tp_policy_free(p);
 }
