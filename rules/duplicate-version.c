@@ -37,7 +37,7 @@
  * over a million keys misses the cache on almost every probe) and a unit
  * is a run of whole cache lines in each block.
  */
-#define UNIT_KEYS 8192
+#define UNIT_KEYS 2048
 
 /* Fewer keys than this are gathered on the calling thread alone. */
 #define PAR_KEYS ((size_t)1 << 16)
