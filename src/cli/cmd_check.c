@@ -598,8 +598,15 @@ sink_end(struct sink *k)
 			cli_oom();
 		return flush(k);
 	}
-	for (s = tp_lint_set_problems(k->run); s != NULL; s = s->next)
+	/* written out as they come: the buffer stays small and warm */
+	for (s = tp_lint_set_problems(k->run); s != NULL && rc == 0;
+	     s = s->next) {
 		text_set(&k->b, k->cli, s);
+		if (k->b.len >= FLUSH_AT)
+			rc = flush(k);
+	}
+	if (rc)
+		return rc;
 	tp_lint_summary(k->run, &sum);
 	if (tp_buf_printf(&k->b,
 			  "%zu checked, %zu passed, %zu failed, "

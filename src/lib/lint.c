@@ -2425,6 +2425,8 @@ tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 
 /* The one-thread path hands over its output at about this size. */
 #define MANY_FLUSH ((size_t)1 << 16)
+/* A tag's output on a worker, in bytes: a guess (see many_chunk). */
+#define MANY_LINE_GUESS 96
 
 static const struct tp_lint_input input_init = TP_LINT_INPUT_INIT;
 
@@ -2523,6 +2525,14 @@ many_chunk(struct many *mm, struct tp_lint *w, struct slot *s,
 	chunk_range(m, mm->chunk, s->chunk, &i, &end);
 	/* the indices the tags have in the one-thread run */
 	w->n = mm->base + i;
+	/*
+	 * room for the chunk's lines at once: a buffer that grew line by
+	 * line would be moved by the allocator as it doubles (mremap, which
+	 * stops the other threads' CPUs to flush their TLBs); a guess that
+	 * falls short costs a move
+	 */
+	if (end - i <= SIZE_MAX / MANY_LINE_GUESS)
+		(void)tp_buf_grow(out, (end - i) * MANY_LINE_GUESS);
 	for (; i < end; i++) {
 		in = input_init;
 		m->input(m->payload, s->chunk, i, &in);
