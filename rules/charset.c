@@ -22,60 +22,21 @@ length_covered(const struct tp_policy *p)
 	       m->num <= TP_IMAGE_TAG_MAX;
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS (ONES * 0x80)
-
 /*
- * The high bit of each byte of `w` whose value is in [lo, hi], for bytes
- * below 0x80: x + 0x80 - lo has its high bit set when x >= lo, and
- * x + 0x7f - hi when x > hi; neither sum passes 0xff, so no carry reaches
- * the next byte.
- */
-static uint64_t
-in_range(uint64_t w, unsigned lo, unsigned hi)
-{
-	return (w + ONES * (0x80 - lo)) & ~(w + ONES * (0x7f - hi)) & HIGHS;
-}
-
-/* 1 when each byte of `w` is in [A-Za-z0-9_.-]. */
-static int
-plain_word(uint64_t w)
-{
-	if (w & HIGHS)
-		return 0;
-	return (in_range(w, '-', '.') | in_range(w, '0', '9') |
-		in_range(w, 'A', 'Z') | in_range(w, '_', '_') |
-		in_range(w, 'a', 'z')) == HIGHS;
-}
-
-/*
- * The image tag grammar, [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, tested eight
- * bytes at a time (this runs for every image tag): the last word overlaps
- * the one before it, a short tag is padded with 'a'.  0 sends the tag to
+ * The image tag grammar, [A-Za-z0-9_.-]{1,128} not starting with '-' or
+ * '.' (this runs for every image tag; the engine has often looked at
+ * the bytes already: tp_tagres.plain).  0 sends the tag to
  * tp_image_tag_check(), which says what is wrong (and decides, so this
  * only has to be right when it says 1).
  */
 static int
-plain_image_tag(const char *s, size_t len)
+plain_image_tag(const struct tp_tagres *t)
 {
-	uint64_t w = ONES * 'a';
-	size_t i;
-
-	if (len == 0 || len > TP_IMAGE_TAG_MAX || s[0] == '-' || s[0] == '.')
+	if (t->tag_len == 0 || t->tag_len > TP_IMAGE_TAG_MAX ||
+	    t->tag[0] == '-' || t->tag[0] == '.')
 		return 0;
-	if (len < 8) {
-		memcpy(&w, s, len);
-		return plain_word(w);
-	}
-	for (i = 0;; i += 8) {
-		if (i + 8 > len)
-			i = len - 8;
-		memcpy(&w, s + i, 8);
-		if (!plain_word(w))
-			return 0;
-		if (i + 8 == len)
-			return 1;
-	}
+	return (t->plain && t->tag == t->text) ||
+	       tp_image_tag_bytes(t->tag, t->tag_len);
 }
 
 /*
@@ -116,7 +77,7 @@ check_tag(struct tp_lint *run, struct tp_tagres *t,
 	int quiet = tp_lint_probing(t);
 
 	if (t->scope == TP_SCOPE_IMAGE) {
-		if (plain_image_tag(t->tag, t->tag_len) ||
+		if (plain_image_tag(t) ||
 		    tp_image_tag_check(t->tag, t->tag_len,
 				       quiet && t->tag_len <= TP_IMAGE_TAG_MAX
 					       ? NULL

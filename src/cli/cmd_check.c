@@ -351,7 +351,8 @@ ok_line(struct tp_buf *b, const struct tp_tagres *t, const struct kline *kl)
 	end = line + LINE_ROOM;
 	p = t->is_ref ? TP_ROOM_LIT(line, end, "     ok: reference '")
 		      : TP_ROOM_LIT(line, end, "     ok: tag '");
-	p = copy_plain(p, end, t->text, t->len);
+	p = t->plain ? tp_room_put(p, end, t->text, t->len)
+		     : copy_plain(p, end, t->text, t->len);
 	p = tp_room_put(p, end, kl->head, kl->hlen);
 	for (i = 0; i < t->nfields; i++) {
 		const struct tp_fieldval *f = &t->fields[i];
@@ -382,7 +383,8 @@ diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
 				       : TP_ROOM_LIT(line, end, "warning: ");
 	p = t->is_ref ? TP_ROOM_LIT(p, end, "reference '")
 		      : TP_ROOM_LIT(p, end, "tag '");
-	p = copy_plain(p, end, t->text, t->len);
+	p = t->plain ? tp_room_put(p, end, t->text, t->len)
+		     : copy_plain(p, end, t->text, t->len);
 	p = t->scope == TP_SCOPE_GIT ? TP_ROOM_LIT(p, end, "' (git): ")
 				     : TP_ROOM_LIT(p, end, "' (image): ");
 	p = copy_plain(p, end, d->message, strlen(d->message));

@@ -3,6 +3,7 @@
  * (distribution/reference @0965666, go-digest v1.0.0).
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -131,6 +132,54 @@ describe(char *out, size_t outlen, const unsigned char *s, size_t len, size_t i)
 		return;
 	}
 	snprintf(out, outlen, "non-ASCII character U+%04lX", (unsigned long)cp);
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS (ONES * 0x80)
+
+/*
+ * The high bit of each byte of `w` whose value is in [lo, hi], for bytes
+ * below 0x80: x + 0x80 - lo has its high bit set when x >= lo, and
+ * x + 0x7f - hi when x > hi; neither sum passes 0xff, so no carry reaches
+ * the next byte.
+ */
+static uint64_t
+in_range(uint64_t w, unsigned lo, unsigned hi)
+{
+	return (w + ONES * (0x80 - lo)) & ~(w + ONES * (0x7f - hi)) & HIGHS;
+}
+
+/* 1 when each byte of `w` is in [A-Za-z0-9_.-]. */
+static int
+tag_word(uint64_t w)
+{
+	if (w & HIGHS)
+		return 0;
+	return (in_range(w, '-', '.') | in_range(w, '0', '9') |
+		in_range(w, 'A', 'Z') | in_range(w, '_', '_') |
+		in_range(w, 'a', 'z')) == HIGHS;
+}
+
+int
+tp_image_tag_bytes(const char *s, size_t len)
+{
+	/* a short text is padded with 'a'; the last word overlaps */
+	uint64_t w = ONES * 'a';
+	size_t i;
+
+	if (len < 8) {
+		memcpy(&w, s, len);
+		return tag_word(w);
+	}
+	for (i = 0;; i += 8) {
+		if (i + 8 > len)
+			i = len - 8;
+		memcpy(&w, s + i, 8);
+		if (!tag_word(w))
+			return 0;
+		if (i + 8 == len)
+			return 1;
+	}
 }
 
 /*

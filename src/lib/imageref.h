@@ -56,6 +56,13 @@
 int tp_image_tag_check(const char *tag, size_t len, char *why, size_t whylen);
 
 /*
+ * 1 when every byte of s[0..len) is one the tag grammar allows anywhere,
+ * [A-Za-z0-9_.-] (so the text is no reference and needs no escape when
+ * printed); eight bytes at a time.  1 for len 0.
+ */
+int tp_image_tag_bytes(const char *s, size_t len);
+
+/*
  * A parsed reference.  It borrows the text it was parsed from (`str`,
  * `len`), which must outlive it; each part is an offset and a length into
  * that text.  A length of 0 means the part is absent (a valid reference

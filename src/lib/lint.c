@@ -2363,13 +2363,16 @@ tp_lint_add(struct tp_lint *run, const struct tp_lint_input *in,
 	t->tag = t->text;
 	t->tag_len = t->len;
 	/*
-	 * has_ref_char() reads the input, not the fresh copy: its loads
-	 * would wait for the stores that made the copy
+	 * the scans read the input, not the fresh copy: their loads would
+	 * wait for the stores that made the copy.  Most tags have only
+	 * bytes of the image tag grammar, which says there is no reference
+	 * in one scan, and spares charset and the printing theirs
 	 */
 	if (scope < 0) {
 		if (run->opts.scope == TP_SCOPE_GIT)
 			scope = TP_SCOPE_GIT;
-		else if (has_ref_char(in->text, in->len)) {
+		else if (!(t->plain = tp_image_tag_bytes(in->text, in->len)) &&
+			 has_ref_char(in->text, in->len)) {
 			scope = TP_SCOPE_IMAGE;
 			t->is_ref = 1;
 		} else if (run->opts.scope >= 0)
@@ -3605,7 +3608,9 @@ json_tag_fast(struct tp_lint_jw *j, const struct tp_tagres *t, int comma)
 	end = obj + JSON_ROOM;
 	p = comma ? TP_ROOM_LIT(obj, end, ",{\"tag\":\"")
 		  : TP_ROOM_LIT(obj, end, "{\"tag\":\"");
-	p = fast_plain(p, end, t->text, t->len);
+	/* bytes of the image tag grammar need no escapes */
+	p = t->plain ? tp_room_put(p, end, t->text, t->len)
+		     : fast_plain(p, end, t->text, t->len);
 	p = t->scope == TP_SCOPE_GIT
 		    ? TP_ROOM_LIT(p, end, "\",\"scope\":\"git\",\"ok\":")
 		    : TP_ROOM_LIT(p, end, "\",\"scope\":\"image\",\"ok\":");

@@ -89,6 +89,12 @@ struct tp_tagres {
 	size_t tag_len;
 	enum tp_scope scope;
 	int is_ref; /* `text` was read as an image reference */
+	/*
+	 * 1 when the engine found every byte of `text` in [A-Za-z0-9_.-]
+	 * as it chose the scope (tp_image_tag_bytes: no reference, nothing
+	 * to escape); 0 says nothing
+	 */
+	int plain;
 	unsigned line; /* input line, 0 for arguments */
 	size_t index; /* position in the run, from 0 */
 

@@ -95,6 +95,42 @@ test_tag_why_buffer(void **state)
 	assert_int_equal(tp_image_tag_check("ok+", 2, NULL, 0), 1);
 }
 
+/* The bytes tp_image_tag_bytes() accepts, one at a time. */
+static int
+tag_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '-';
+}
+
+static void
+test_tag_bytes(void **state)
+{
+	char s[24];
+	size_t len, i;
+	unsigned c;
+
+	(void)state;
+	assert_int_equal(tp_image_tag_bytes("", 0), 1);
+	/* every byte value at every place of texts of 1 to 20 bytes,
+	   whose other bytes are good: eight at a time, ends overlapping */
+	for (len = 1; len <= 20; len++)
+		for (i = 0; i < len; i++)
+			for (c = 0; c < 256; c++) {
+				memset(s, 'a', sizeof(s));
+				s[i] = (char)c;
+				if (tp_image_tag_bytes(s, len) != tag_byte(c)) {
+					print_error("len %zu, byte 0x%02x at %zu\n",
+						    len, c, i);
+					fail();
+				}
+			}
+	/* only `len` bytes count */
+	assert_int_equal(tp_image_tag_bytes("1.2.3+b", 5), 1);
+	assert_int_equal(tp_image_tag_bytes("1.2.3+b", 7), 0);
+	assert_int_equal(tp_image_tag_bytes("ghcr.io/app:1", 13), 0);
+}
+
 /* Does r's part at off/len hold `want` ("" = absent)? */
 static int
 part_is(const struct tp_image_ref *r, size_t off, size_t len, const char *want)
@@ -576,6 +612,7 @@ main(void)
 	ref_vectors = tr;
 	tlist_unit(&l, test_tag_reasons);
 	tlist_unit(&l, test_tag_why_buffer);
+	tlist_unit(&l, test_tag_bytes);
 	tlist_unit(&l, test_parse_parts);
 	tlist_unit(&l, test_parse_length_bounded);
 	tlist_unit(&l, test_parse_messages);

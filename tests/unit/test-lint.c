@@ -516,6 +516,15 @@ test_references(void **state)
 	assert_null(diag(t, "reference"));
 	t = add(run, "app:tmp-1", -1);
 	assert_non_null(diag(t, "no-temp"));
+	/* the engine notes a text of tag bytes only (no reference) */
+	assert_int_equal(t->plain, 0);
+	t = add(run, "1.4.0-prod", -1);
+	assert_int_equal(t->is_ref, 0);
+	assert_int_equal(t->plain, 1);
+	t = add(run, "1.4.0+b", -1);
+	assert_int_equal(t->is_ref, 0);
+	assert_int_equal(t->plain, 0);
+	assert_non_null(diag(t, "charset"));
 	tp_lint_free(run);
 	tp_policy_free(p);
 }
