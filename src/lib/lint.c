@@ -902,8 +902,9 @@ mix(uint64_t h, const char *s, size_t len)
 		h ^= h >> 29;
 	}
 	if (i < len) {
-		w = 0;
-		memcpy(&w, s + i, len - i);
+		/* the last bytes, without a library call for so few */
+		for (w = 0; i < len; i++)
+			w = w << 8 | (unsigned char)s[i];
 		h = (h ^ w) * m;
 		h ^= h >> 29;
 	}
