@@ -12,9 +12,10 @@
  * prerelease (numbers have no leading zeros), so the tags are grouped by
  * the engine's duplicate keys, which come sorted into buckets already
  * (tp_lint_key_blocks): one hash table for a few buckets at a time; no
- * sorting.  The groups of equal keys are then confirmed tag by tag in
- * input order, and a run that keeps no results rebuilds tags only when
- * their texts differ in more than build metadata.
+ * sorting.  The tags of each group of equal keys are logged as they are
+ * met (in input order), then confirmed group by group, and a run that
+ * keeps no results rebuilds tags only when their texts differ in more
+ * than build metadata.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -182,16 +183,15 @@ grow(void *arrp, size_t *alloc, size_t n, size_t size)
 
 /*
  * A group of equal keys (a candidate), numbered as found: its first tag
- * and, for the confirming pass, what the other tags are compared with.
+ * and what the confirming pass learns of it.
  */
 struct cand {
 	uint32_t first;
 	uint32_t n; /* tags, the first one too */
-	uint32_t nin[THREADS_MAX]; /* ... in each confirming range */
+	uint32_t placed; /* ... listed so far (confirm) */
 	size_t start; /* its tags in the member list */
 	const struct tp_kind *kind; /* the first tag's */
 	const char *ftext; /* its text */
-	const char *copy; /* a copy of it, kept with others */
 	size_t len;
 	unsigned char scope;
 	unsigned char is_ref;
@@ -204,13 +204,19 @@ struct cand {
 /*
  * A reported group: `n` tags from `start` in the member list; `c` is its
  * candidate when it is the whole of it (not split), whose first tag's
- * copy then says the version.
+ * text then says the version.
  */
 struct group {
 	uint32_t first;
 	size_t start;
 	size_t n;
 	const struct cand *c;
+};
+
+/* A tag of a candidate, as gather() meets it. */
+struct member {
+	uint32_t cand; /* the candidate's number on its thread */
+	uint32_t tag;
 };
 
 static int
@@ -228,11 +234,9 @@ by_first(const void *pa, const void *pb)
  * of each block; a key's tags are all in one bucket and come block by
  * block, so in input order: the first tag met is the first in input
  * order.  On a long list the units are shared by threads, each with
- * candidates of its own; mark[i] is tag i's candidate plus one, as its
- * number on its thread << THREAD_BITS | the thread, or 0 (a tag is in
- * one unit, so one thread marks it).  The tags of a candidate are counted
- * in each range of tags that confirm() gives a thread (cut[t] up to
- * cut[t + 1]).
+ * candidates of its own (a key is in one unit): each thread logs the
+ * tags of its candidates as it meets them, so each candidate's tags are
+ * in input order in the log, and nothing is kept for the other tags.
  */
 struct gather {
 	/* shared, read only while the threads run */
@@ -242,15 +246,13 @@ struct gather {
 	const int *on;
 	int all;
 	int ubits; /* a unit is 1 << ubits buckets */
-	size_t nt;
-	size_t cut[THREADS_MAX]; /* the confirming ranges */
-	uint32_t *mark;
 	size_t size; /* table slots: room for the biggest unit */
 	/* this thread's */
-	size_t t;
 	size_t ulo, uhi; /* its units */
 	struct cand *cands;
 	size_t ncands, acands;
+	struct member *log;
+	size_t nlog, alog;
 	int error;
 };
 
@@ -261,17 +263,6 @@ keep(const struct gather *g, uint32_t i)
 	return g->all || g->on[g->kd[i].scope];
 }
 
-/* The range of tags (struct confirm) that tag i is in. */
-static size_t
-range_of(const struct gather *g, uint32_t i)
-{
-	size_t r = g->nt - 1;
-
-	while (i < g->cut[r])
-		r--;
-	return r;
-}
-
 /* The keys of unit u in block b: from *e up to *end. */
 static void
 unit_range(const struct gather *g, const struct tp_key_block *b, size_t u,
@@ -279,6 +270,17 @@ unit_range(const struct gather *g, const struct tp_key_block *b, size_t u,
 {
 	*e = b->start[u << g->ubits];
 	*end = b->start[(u + 1) << g->ubits];
+}
+
+/* Logs tag i of candidate c; 0 or TP_ENOMEM. */
+static int
+log_member(struct gather *g, uint32_t c, uint32_t i)
+{
+	if (grow(&g->log, &g->alog, g->nlog, sizeof(*g->log)) < 0)
+		return TP_ENOMEM;
+	g->log[g->nlog].cand = c;
+	g->log[g->nlog++].tag = i;
+	return 0;
 }
 
 /*
@@ -307,22 +309,18 @@ gather_key(struct gather *g, struct slot *slots, size_t u, uint64_t key,
 	if (sl->group == NONE) {
 		if (grow(&g->cands, &g->acands, g->ncands, sizeof(*g->cands)) <
 			    0 ||
-		    g->ncands >= NONE >> THREAD_BITS)
+		    g->ncands >= NONE)
 			return TP_ENOMEM;
 		c = &g->cands[g->ncands];
 		memset(c, 0, sizeof(*c));
 		c->first = sl->first;
 		c->n = 1;
-		c->nin[range_of(g, sl->first)] = 1;
-		sl->group = (uint32_t)(g->ncands << THREAD_BITS | g->t);
-		g->ncands++;
-		g->mark[sl->first] = sl->group + 1;
+		sl->group = (uint32_t)g->ncands++;
+		if (log_member(g, sl->group, sl->first) < 0)
+			return TP_ENOMEM;
 	}
-	c = &g->cands[sl->group >> THREAD_BITS];
-	c->n++;
-	c->nin[range_of(g, i)]++;
-	g->mark[i] = sl->group + 1;
-	return 0;
+	g->cands[sl->group].n++;
+	return log_member(g, sl->group, i);
 }
 
 static void *
@@ -369,8 +367,8 @@ threads_for(size_t n)
 
 /*
  * Fills g[0..nt) (g[0] holds the shared part) and gathers the `n` keys;
- * the candidates stay in each g[t].cands (the caller frees them).  0 or
- * TP_ENOMEM.
+ * the candidates and logs stay in each g[t] (the caller frees them).  0
+ * or TP_ENOMEM.
  */
 static int
 gather(struct gather *g, size_t nt, size_t n)
@@ -383,9 +381,6 @@ gather(struct gather *g, size_t nt, size_t n)
 	while (g->ubits > 0 && (n >> (TP_KEY_BITS - g->ubits)) > UNIT_KEYS)
 		g->ubits--;
 	nu = TP_KEY_BUCKETS >> g->ubits;
-	g->nt = nt;
-	for (t = 0; t < nt; t++)
-		g->cut[t] = n / nt * t;
 	cnt = calloc(nu, sizeof(*cnt));
 	if (cnt == NULL)
 		return TP_ENOMEM;
@@ -404,7 +399,6 @@ gather(struct gather *g, size_t nt, size_t n)
 	for (t = 0, u = 0; t < nt; t++) {
 		if (t > 0)
 			g[t] = g[0];
-		g[t].t = t;
 		g[t].size = size;
 		g[t].ulo = u;
 		for (done = 0; u < nu && (t + 1 == nt || done < per); u++)
@@ -477,113 +471,73 @@ done:
 }
 
 /*
- * Second pass, over the tags of candidates in input order, on the
- * gather threads, each over a range of tags.  First the first tags of
- * the candidates, in input order, are read and their texts copied aside
- * (a slice of them on each thread); then each thread lists its tags of
- * each candidate where gather() counted them (so that a candidate's tags
- * are listed in input order across the ranges) and compares each with
- * its first tag's copy.  The copies are close together, so the comparing
- * reads the tags in order and the copies from the cache.  Tags of other
- * texts are left for the calling thread to compare the slow way.
+ * Second pass, on the gather threads, each over its own candidates: the
+ * log puts each candidate's tags in the member list (at its `start`, in
+ * input order: its first tag first), then each candidate's tags are
+ * compared with its first tag, candidate after candidate, so that the
+ * first tag's text stays in the cache while its tags are read.  Tags of
+ * other texts are left for the calling thread to compare the slow way.
  */
 struct confirm {
 	/* shared */
 	const struct tp_keyed *kd;
-	const uint32_t *mark;
-	struct cand *cands; /* every candidate, renumbered densely */
-	size_t cbase[THREADS_MAX]; /* gather thread t's first number */
-	const uint32_t *order; /* the candidates by first tag */
 	uint32_t *list; /* tags by candidate, each in input order */
 	const char **ltext; /* ... the texts to report them with */
 	size_t *llen;
 	/* this thread's */
-	size_t lo, hi; /* its tags */
-	size_t olo, ohi; /* its first tags, in order[] */
-	size_t *at; /* per candidate: where its next tag here goes */
-	char *copies;
+	struct gather *g;
 	uint32_t *slow; /* tags (and candidates) to compare the slow way */
 	size_t nslow, aslow;
 	int error;
 };
 
-static size_t
-dense(const struct confirm *cf, uint32_t id)
-{
-	return cf->cbase[id & (THREADS_MAX - 1)] + (id >> THREAD_BITS);
-}
-
-/* The thread's slice of the first tags: what is compared with them. */
 static void *
-read_firsts(void *arg)
+confirm_cands(void *arg)
 {
 	struct confirm *cf = arg;
-	const struct tp_keyed *k;
+	struct gather *g = cf->g;
+	const struct tp_keyed *k, *f;
 	struct cand *c;
-	size_t e, len = 0;
-	char *p;
-
-	for (e = cf->olo; e < cf->ohi; e++) {
-		c = &cf->cands[cf->order[e]];
-		k = &cf->kd[c->first];
-		c->kind = k->kind;
-		c->ftext = k->text;
-		c->len = k->len;
-		c->scope = k->scope;
-		c->is_ref = k->is_ref;
-		c->voff = k->voff;
-		c->vlen = k->vlen;
-		len += k->len;
-	}
-	cf->copies = malloc(len ? len : 1);
-	if (cf->copies == NULL) {
-		cf->error = TP_ENOMEM;
-		return NULL;
-	}
-	for (p = cf->copies, e = cf->olo; e < cf->ohi; e++) {
-		c = &cf->cands[cf->order[e]];
-		memcpy(p, c->ftext, c->len);
-		c->copy = p;
-		p += c->len;
-	}
-	return NULL;
-}
-
-static void *
-place_members(void *arg)
-{
-	struct confirm *cf = arg;
-	const struct tp_keyed *k;
-	const struct cand *c;
-	size_t d, at;
+	size_t e, at, end;
 	uint32_t i;
 	int same_text;
 
-	for (i = (uint32_t)cf->lo; i < cf->hi; i++) {
-		if (cf->mark[i] == 0)
-			continue;
-		d = dense(cf, cf->mark[i] - 1);
-		c = &cf->cands[d];
-		k = &cf->kd[i];
-		at = cf->at[d]++;
-		cf->list[at] = i;
-		cf->llen[at] = k->len;
-		/* the same text of the same kind: the same fields */
-		same_text = i == c->first ||
-			    (k->kind == c->kind && k->scope == c->scope &&
-			     !k->is_ref && !c->is_ref && k->len == c->len &&
-			     memcmp(k->text, c->copy, k->len) == 0);
-		/* printing a group of one text then reads one text */
-		cf->ltext[at] = same_text ? c->ftext : k->text;
-		if (same_text)
-			continue;
-		if (grow(&cf->slow, &cf->aslow, cf->nslow + 1,
-			 sizeof(*cf->slow)) < 0) {
-			cf->error = TP_ENOMEM;
-			return NULL;
+	for (e = 0; e < g->nlog; e++) {
+		c = &g->cands[g->log[e].cand];
+		cf->list[c->start + c->placed++] = g->log[e].tag;
+	}
+	for (c = g->cands; c < g->cands + g->ncands; c++) {
+		f = &cf->kd[c->first];
+		c->kind = f->kind;
+		c->ftext = f->text;
+		c->len = f->len;
+		c->scope = f->scope;
+		c->is_ref = f->is_ref;
+		c->voff = f->voff;
+		c->vlen = f->vlen;
+		cf->ltext[c->start] = f->text;
+		cf->llen[c->start] = f->len;
+		for (at = c->start + 1, end = c->start + c->n; at < end; at++) {
+			i = cf->list[at];
+			k = &cf->kd[i];
+			cf->llen[at] = k->len;
+			/* the same text of the same kind: the same fields */
+			same_text = k->kind == f->kind && k->scope == f->scope &&
+				    !k->is_ref && !f->is_ref &&
+				    k->len == f->len &&
+				    memcmp(k->text, f->text, k->len) == 0;
+			/* printing a group of one text then reads one text */
+			cf->ltext[at] = same_text ? f->text : k->text;
+			if (same_text)
+				continue;
+			if (grow(&cf->slow, &cf->aslow, cf->nslow + 1,
+				 sizeof(*cf->slow)) < 0) {
+				cf->error = TP_ENOMEM;
+				return NULL;
+			}
+			cf->slow[cf->nslow++] = i;
+			cf->slow[cf->nslow++] = (uint32_t)(c - g->cands);
 		}
-		cf->slow[cf->nslow++] = i;
-		cf->slow[cf->nslow++] = (uint32_t)d;
 	}
 	return NULL;
 }
@@ -631,70 +585,42 @@ by_first_tag(const struct cand *cands, size_t n, uint32_t *order)
 }
 
 /*
- * Confirms the candidates of g[0..nt) (see struct confirm): fills
- * cf[0].cands (the caller frees it), the order of the candidates by
- * first tag, the copies of the first tags (each cf[t].copies: the caller
- * frees them) and the member lists; splits marked.  0 or TP_ENOMEM.
+ * Confirms the candidates of g[0..nt) (see struct confirm), their
+ * `start`s set: fills the member lists of cf[0] and marks splits; then
+ * gathers every candidate into `cands` (numbered thread by thread) and
+ * their order by first tag.  0 or TP_ENOMEM.
  */
 static int
-confirm(struct tp_lint *run, struct gather *g, size_t nt, size_t n,
-	struct confirm *cf, uint32_t *order, int *splits)
+confirm(struct tp_lint *run, struct gather *g, size_t nt, struct confirm *cf,
+	struct cand *cands, uint32_t *order, int *splits)
 {
-	struct cand *cands;
-	size_t t, d, e, ncands = 0, pos;
-	size_t *at = NULL;
+	size_t t, e, d, ncands = 0;
 	int rc = TP_ENOMEM;
 
 	for (t = 0; t < nt; t++) {
-		cf[0].cbase[t] = ncands;
-		ncands += g[t].ncands;
-	}
-	cands = cf[0].cands = malloc(ncands * sizeof(*cands));
-	at = malloc(nt * ncands * sizeof(*at));
-	if (cands == NULL || at == NULL)
-		goto done;
-	for (t = 0; t < nt; t++)
-		memcpy(cands + cf[0].cbase[t], g[t].cands,
-		       g[t].ncands * sizeof(*cands));
-	if (by_first_tag(cands, ncands, order) < 0)
-		goto done;
-	cf[0].order = order;
-	/* a candidate's tags: range by range, so in input order */
-	for (d = 0; d < ncands; d++) {
-		pos = cands[d].start;
-		for (t = 0; t < nt; t++) {
-			at[t * ncands + d] = pos;
-			pos += cands[d].nin[t];
-		}
-	}
-	for (t = 0; t < nt; t++) {
 		if (t > 0)
 			cf[t] = cf[0];
-		cf[t].lo = g->cut[t];
-		cf[t].hi = t + 1 == nt ? n : g->cut[t + 1];
-		cf[t].olo = ncands / nt * t;
-		cf[t].ohi = t + 1 == nt ? ncands : ncands / nt * (t + 1);
-		cf[t].at = at + t * ncands;
+		cf[t].g = &g[t];
 	}
-	tp_parts_run(cf, sizeof(*cf), nt, read_firsts);
-	for (t = 0; t < nt; t++)
-		if (cf[t].error < 0)
-			goto done;
-	tp_parts_run(cf, sizeof(*cf), nt, place_members);
+	tp_parts_run(cf, sizeof(*cf), nt, confirm_cands);
 	for (t = 0; t < nt; t++)
 		if (cf[t].error < 0)
 			goto done;
 	for (t = 0; t < nt; t++) {
 		for (e = 0; e < cf[t].nslow; e += 2) {
 			d = cf[t].slow[e + 1];
-			if (!same(run, &cf[0].kd[cands[d].first],
+			if (!same(run, &cf[0].kd[g[t].cands[d].first],
 				  &cf[0].kd[cf[t].slow[e]]))
-				*splits = cands[d].split = 1;
+				*splits = g[t].cands[d].split = 1;
 		}
+		memcpy(cands + ncands, g[t].cands,
+		       g[t].ncands * sizeof(*cands));
+		ncands += g[t].ncands;
 	}
+	if (by_first_tag(cands, ncands, order) < 0)
+		goto done;
 	rc = 0;
 done:
-	free(at);
 	for (t = 0; t < nt; t++)
 		free(cf[t].slow);
 	return rc;
@@ -719,7 +645,8 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 	const struct cand *gc;
 	struct group *groups = NULL;
 	struct tp_buf text = TP_BUF_INIT;
-	uint32_t *mark = NULL, *order = NULL;
+	struct cand *cands = NULL;
+	uint32_t *order = NULL;
 	size_t n, nt, t, ncands = 0, ngroups = 0, agroups = 0, e;
 	size_t total = 0, most = 0;
 	int on[TP_SCOPE_COUNT], all = 1, sc, splits = 0;
@@ -737,15 +664,10 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 		on[sc] = tp_lint_level(conf, (enum tp_scope)sc) != TP_LEVEL_OFF;
 		all &= on[sc];
 	}
-	/* zeroed by pages as they are touched: most tags are no duplicate */
-	mark = calloc(n, sizeof(*mark));
-	if (mark == NULL)
-		goto nomem;
 	g[0].blocks = tp_lint_key_blocks(run, &g[0].nblocks);
 	g[0].kd = kd;
 	g[0].on = on;
 	g[0].all = all;
-	g[0].mark = mark;
 	nt = threads_for(n);
 	if (gather(g, nt, n) < 0)
 		goto nomem;
@@ -759,17 +681,18 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 	if (ncands == 0)
 		goto done;
 	cf[0].kd = kd;
-	cf[0].mark = mark;
 	cf[0].list = malloc(total * sizeof(*cf[0].list));
 	/* the set problems keep these two (see report()) */
 	cf[0].ltext = tp_lint_alloc(run, total * sizeof(*cf[0].ltext));
 	cf[0].llen = tp_lint_alloc(run, total * sizeof(*cf[0].llen));
+	cands = malloc(ncands * sizeof(*cands));
 	order = malloc(ncands * sizeof(*order));
 	if (cf[0].list == NULL || cf[0].ltext == NULL || cf[0].llen == NULL ||
-	    order == NULL || confirm(run, g, nt, n, cf, order, &splits) < 0)
+	    cands == NULL || order == NULL ||
+	    confirm(run, g, nt, cf, cands, order, &splits) < 0)
 		goto nomem;
 	for (e = 0; e < ncands; e++) {
-		c = &cf[0].cands[order[e]];
+		c = &cands[order[e]];
 		if (c->split) {
 			if (split(run, kd, cf[0].list + c->start, c->n,
 				  c->start, &groups, &ngroups, &agroups) < 0)
@@ -800,8 +723,8 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 		for (t = 0; t < groups[e].n; t++)
 			gtags[t] = &kd[cf[0].list[groups[e].start + t]];
 		/*
-		 * the version span of the first tag's copy: what
-		 * tp_lint_keyed_version_text() would read from its text
+		 * the version span of the first tag's text: what
+		 * tp_lint_keyed_version_text() would read
 		 */
 		gc = groups[e].c;
 		report(run, conf, &text,
@@ -809,24 +732,23 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 				  : (enum tp_scope)gtags[0]->scope,
 		       gtags, cf[0].ltext + groups[e].start,
 		       cf[0].llen + groups[e].start, groups[e].n,
-		       gc != NULL && gc->vlen > 0 ? gc->copy + gc->voff : NULL,
+		       gc != NULL && gc->vlen > 0 ? gc->ftext + gc->voff : NULL,
 		       gc != NULL ? gc->vlen : 0);
 	}
 	goto done;
 nomem:
 	tp_lint_fail(run, TP_ENOMEM);
 done:
-	for (t = 0; t < THREADS_MAX; t++)
+	for (t = 0; t < THREADS_MAX; t++) {
 		free(g[t].cands);
+		free(g[t].log);
+	}
 	tp_buf_release(&text);
-	for (t = 0; t < THREADS_MAX; t++)
-		free(cf[t].copies);
-	free(cf[0].cands);
+	free(cands);
 	free(cf[0].list);
 	free(gtags);
 	free(groups);
 	free(order);
-	free(mark);
 }
 
 const struct tp_rule_desc tp_rule_duplicate_version = {
