@@ -149,37 +149,40 @@ in_range(uint64_t w, unsigned lo, unsigned hi)
 	return (w + ONES * (0x80 - lo)) & ~(w + ONES * (0x7f - hi)) & HIGHS;
 }
 
-/* 1 when each byte of `w` is in [A-Za-z0-9_.-]. */
-static int
-tag_word(uint64_t w)
+/*
+ * The high bit of each byte of `w` that is in [A-Za-z0-9_.-], for bytes
+ * below 0x80 (the others are ruled out apart).  A byte with 0x20 set is
+ * a lower-case letter exactly when the byte is a letter, so one range
+ * covers both cases.
+ */
+static uint64_t
+tag_bytes_in(uint64_t w)
 {
-	if (w & HIGHS)
-		return 0;
-	return (in_range(w, '-', '.') | in_range(w, '0', '9') |
-		in_range(w, 'A', 'Z') | in_range(w, '_', '_') |
-		in_range(w, 'a', 'z')) == HIGHS;
+	return in_range(w, '-', '.') | in_range(w, '0', '9') |
+	       in_range(w | ONES * 0x20, 'a', 'z') | in_range(w, '_', '_');
 }
 
 int
 tp_image_tag_bytes(const char *s, size_t len)
 {
 	/* a short text is padded with 'a'; the last word overlaps */
-	uint64_t w = ONES * 'a';
+	uint64_t w = ONES * 'a', any = 0, in = HIGHS;
 	size_t i;
 
 	if (len < 8) {
 		memcpy(&w, s, len);
-		return tag_word(w);
+		return !(w & HIGHS) && tag_bytes_in(w) == HIGHS;
 	}
-	for (i = 0;; i += 8) {
-		if (i + 8 > len)
-			i = len - 8;
+	/* every word is looked at, and the verdict made once */
+	for (i = 0; i + 8 < len; i += 8) {
 		memcpy(&w, s + i, 8);
-		if (!tag_word(w))
-			return 0;
-		if (i + 8 == len)
-			return 1;
+		any |= w;
+		in &= tag_bytes_in(w);
 	}
+	memcpy(&w, s + len - 8, 8);
+	any |= w;
+	in &= tag_bytes_in(w);
+	return !(any & HIGHS) && in == HIGHS;
 }
 
 /*
