@@ -11,6 +11,7 @@
 
 #include "lint.h"
 #include "date.h"
+#include "hugepage.h"
 #include "imageref.h"
 #include "json.h"
 #include "rule.h"
@@ -987,6 +988,8 @@ keyed_reserve(struct tp_lint *run, size_t need)
 	k = realloc(run->keyed, a * sizeof(*k));
 	if (k == NULL)
 		return TP_ENOMEM;
+	/* a million tags' records: tens of MiB written once, in order */
+	tp_huge_advise(k, a * sizeof(*k));
 	run->keyed = k;
 	run->akeyed = a;
 	return 0;

@@ -9,19 +9,16 @@
  * item array is made at its size, or the caller takes the parts apart
  * itself (tp_list_read_fd_parts()).
  */
-/* MADV_HUGEPAGE (Linux): see advise_huge() */
-#define _DEFAULT_SOURCE
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hugepage.h"
 #include "json.h"
 #include "listin.h"
 #include "parts.h"
@@ -29,32 +26,6 @@
 
 #define ITEMS_MIN 256
 #define READ_MIN ((size_t)64 << 10)
-
-/* A buffer this big is read into huge pages where the system has them. */
-#define HUGE_MIN ((size_t)4 << 20)
-
-/*
- * Asks for huge pages for the `n` bytes at `p` (Linux: MADV_HUGEPAGE, for
- * the whole pages inside them): a long list is then read with a fault
- * every 2 MiB instead of every 4 KiB, which costs more than the copy
- * itself.  Only a hint: where it does nothing, nothing changes.
- */
-static void
-advise_huge(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-	long ps = sysconf(_SC_PAGESIZE);
-	uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
-	uintptr_t b = ((uintptr_t)p + page - 1) & ~(page - 1);
-	uintptr_t e = ((uintptr_t)p + n) & ~(page - 1);
-
-	if (n >= HUGE_MIN && e > b)
-		(void)madvise((void *)b, e - b, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
 
 static int
 is_space(unsigned char c)
@@ -598,7 +569,7 @@ read_fd(struct tp_list **out, int fd, const char *name, size_t max, int parts,
 		rc = tp_error_set(err, TP_ENOMEM, "out of memory");
 		goto done;
 	}
-	advise_huge(buf, cap + 1);
+	tp_huge_advise(buf, cap + 1);
 	for (;;) {
 		if (len == cap) {
 			ncap = cap * 2 < max + 1 ? cap * 2 : max + 1;
@@ -610,7 +581,7 @@ read_fd(struct tp_list **out, int fd, const char *name, size_t max, int parts,
 			}
 			buf = nb;
 			cap = ncap;
-			advise_huge(buf, cap + 1);
+			tp_huge_advise(buf, cap + 1);
 		}
 		n = read(fd, buf + len, cap - len);
 		if (n < 0) {
