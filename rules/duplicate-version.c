@@ -93,7 +93,8 @@ same(struct tp_lint *run, const struct tp_keyed *ka, const struct tp_keyed *kb)
 	size_t i;
 
 	if (ka->scope != kb->scope ||
-	    tp_lint_kind_sig(run, ka->kind) != tp_lint_kind_sig(run, kb->kind))
+	    tp_lint_kind_sig(run, tp_lint_keyed_kind(run, ka)) !=
+		    tp_lint_kind_sig(run, tp_lint_keyed_kind(run, kb)))
 		return 0;
 	/* tags of two repositories are not duplicates (see the top) */
 	if (ka->is_ref != kb->is_ref ||
@@ -113,7 +114,7 @@ same(struct tp_lint *run, const struct tp_keyed *ka, const struct tp_keyed *kb)
 	 * finds after two rebuilds
 	 */
 	if (ka->kind == kb->kind && ka->vlen > 0 && kb->vlen > 0 &&
-	    only_version(ka->kind))
+	    only_version(tp_lint_keyed_kind(run, ka)))
 		return ka->vlen == kb->vlen &&
 		       memcmp(ka->text + ka->voff, kb->text + kb->voff,
 			      ka->vlen) == 0;
@@ -190,8 +191,7 @@ struct cand {
 	uint32_t n; /* tags, the first one too */
 	uint32_t placed; /* ... listed so far (confirm) */
 	size_t start; /* its tags in the member list */
-	const struct tp_kind *kind; /* the first tag's */
-	const char *ftext; /* its text */
+	const char *ftext; /* the first tag's text */
 	size_t len;
 	unsigned char scope;
 	unsigned char is_ref;
@@ -508,7 +508,6 @@ confirm_cands(void *arg)
 	}
 	for (c = g->cands; c < g->cands + g->ncands; c++) {
 		f = &cf->kd[c->first];
-		c->kind = f->kind;
 		c->ftext = f->text;
 		c->len = f->len;
 		c->scope = f->scope;

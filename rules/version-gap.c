@@ -190,7 +190,7 @@ gap(struct tp_lint *run, const struct tp_rule_conf *conf, struct tp_buf *tmp,
 		tp_lint_report_set_keyed(
 			run, conf, (enum tp_scope)cur->k->scope, pair, 2,
 			"%s follows %s (kind '%s'); expected %s", b.ptr, a.ptr,
-			cur->k->kind->name, e.ptr);
+			tp_lint_keyed_kind(run, cur->k)->name, e.ptr);
 	}
 	tp_buf_release(&a);
 	tp_buf_release(&b);
@@ -223,7 +223,7 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 			continue;
 		el[n].k = &kd[i];
 		el[n].repo = tp_lint_keyed_repo(&kd[i]);
-		el[n++].kind = tp_lint_kind_index(run, kd[i].kind);
+		el[n++].kind = kd[i].kind;
 	}
 	qsort(el, n, sizeof(*el), by_kind_version);
 	for (i = 0; i < n; i++) {

@@ -773,6 +773,15 @@ tp_field_is_version(enum tp_field_type t)
 	       t == TP_FIELD_PRE || t == TP_FIELD_META;
 }
 
+_Static_assert(TP_POLICY_KINDS_MAX <= UINT16_MAX,
+	       "a keyed tag's kind has 16 bits");
+
+const struct tp_kind *
+tp_lint_keyed_kind(const struct tp_lint *run, const struct tp_keyed *k)
+{
+	return &run->p->kinds[k->kind];
+}
+
 const struct tp_keyed *
 tp_lint_keyed(const struct tp_lint *run, size_t *n)
 {
@@ -1038,8 +1047,8 @@ add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 	}
 	k->len = (uint32_t)t->len;
 	k->index = (uint32_t)t->index;
-	k->kind = t->kind;
-	k->line = t->line;
+	/* no policy has more kinds than 16 bits hold (TP_POLICY_KINDS_MAX) */
+	k->kind = (uint16_t)(t->kind - run->p->kinds);
 	k->scope = (unsigned char)t->scope;
 	k->is_ref = (unsigned char)t->is_ref;
 	version_span(t, k);
@@ -2881,7 +2890,6 @@ rebuild(struct tp_lint *run, const struct tp_keyed *k, struct tp_tagres *t,
 	memset(t, 0, sizeof(*t));
 	t->text = k->text;
 	t->len = k->len;
-	t->line = k->line;
 	t->index = k->index;
 	t->scope = (enum tp_scope)k->scope;
 	t->is_ref = k->is_ref;
@@ -2908,7 +2916,9 @@ rebuild(struct tp_lint *run, const struct tp_keyed *k, struct tp_tagres *t,
 	t->tag = tag;
 	if (run->error != 0)
 		return run->error;
-	return t->kind == k->kind && t->has_version ? 0 : TP_ERROR;
+	return t->kind == tp_lint_keyed_kind(run, k) && t->has_version
+		       ? 0
+		       : TP_ERROR;
 }
 
 /*

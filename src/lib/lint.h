@@ -490,14 +490,15 @@ int tp_lint_version_parts(struct tp_buf *out, const struct tp_version *v);
  */
 struct tp_keyed {
 	const char *text; /* the input, NUL-terminated (tp_tagres.text) */
-	const struct tp_kind *kind;
 	/*
-	 * 32 bits, so that a record takes 32 bytes: a run keys up to 2^32
+	 * 32 bits, so that a record takes 24 bytes: a run keys up to 2^32
 	 * tags of up to 4 GiB each (tp_lint_add() fails beyond)
 	 */
 	uint32_t len;
 	uint32_t index; /* tp_tagres.index */
-	unsigned line;
+	/* its kind's place in the policy (TP_POLICY_KINDS_MAX: 16 bits do):
+	   see tp_lint_keyed_kind() */
+	uint16_t kind;
 	unsigned char scope; /* enum tp_scope */
 	unsigned char is_ref;
 	/*
@@ -508,6 +509,10 @@ struct tp_keyed {
 	unsigned char voff;
 	unsigned char vlen;
 };
+
+/* A keyed tag's kind. */
+const struct tp_kind *tp_lint_keyed_kind(const struct tp_lint *run,
+					 const struct tp_keyed *k);
 
 /*
  * Every tag with a version (has_version), in input order: set rules walk

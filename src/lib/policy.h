@@ -78,6 +78,9 @@ struct tp_piece {
 	unsigned group;                /* capture group number in the kind's re */
 };
 
+/* The most kinds a policy may have (kinds and components). */
+#define TP_POLICY_KINDS_MAX 65535
+
 struct tp_kind {
 	char *name;
 	char *template;          /* as written: "v{semver}-{env}" */

@@ -1005,6 +1005,14 @@ build_kinds(struct loader *ld)
 
 	if (kinds != NULL && kinds->type == TP_YNODE_MAPPING)
 		nk = kinds->n;
+	if (nk + nc > TP_POLICY_KINDS_MAX)
+		return tp_schema_error(
+			ld->err, TP_EPOLICY,
+			nc > 0 ? ld->L.components.v[nc - 1].file
+			       : ld->L.kinds.file,
+			nc > 0 ? ld->L.components.v[nc - 1].node : kinds,
+			"too many kinds and components (%zu; at most %d)",
+			nk + nc, TP_POLICY_KINDS_MAX);
 	p->kinds = calloc(nk + nc + 1, sizeof(*p->kinds));
 	p->components = calloc(nc + 1, sizeof(*p->components));
 	ld->kind_src = calloc(nk + nc + 1, sizeof(*ld->kind_src));
