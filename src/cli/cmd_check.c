@@ -401,17 +401,20 @@ diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
 	return p != NULL;
 }
 
-/* `kl`: the line parts of every kind and scope (see struct kline). */
+/*
+ * `kl`: the line parts of every kind and scope (see struct kline);
+ * `kinds`: the policy's kinds, which a tag's kind is one of.
+ */
 static void
 text_tag(struct tp_buf *b, const struct cli *cli, const struct kline *kl,
-	 const struct tp_lint *run, const struct tp_tagres *t)
+	 const struct tp_kind *kinds, const struct tp_tagres *t)
 {
 	const struct tp_diag *d;
 	size_t i;
 	int color = cli->color_out;
 
 	if (t->diags == NULL) {
-		i = tp_lint_kind_index(run, t->kind);
+		i = t->kind != NULL ? (size_t)(t->kind - kinds) : (size_t)-1;
 		if (cli->quiet ||
 		    (!color && i != (size_t)-1 &&
 		     ok_line(b, t, &kl[i * TP_SCOPE_COUNT + t->scope])))
@@ -557,6 +560,7 @@ struct sink {
 	struct cursor *cursors;
 	size_t *starts;
 	/* kind k's line parts in scope s at k * TP_SCOPE_COUNT + s */
+	const struct tp_kind *kinds; /* the policy's */
 	struct kline *klines;
 	size_t nklines;
 };
@@ -577,7 +581,7 @@ emit(struct sink *k, const struct tp_tagres *t)
 		if (tp_lint_json_tag(&k->w, t) < 0)
 			cli_oom();
 	} else {
-		text_tag(&k->b, k->cli, k->klines, k->run, t);
+		text_tag(&k->b, k->cli, k->klines, k->kinds, t);
 	}
 	return k->b.len >= FLUSH_AT ? flush(k) : 0;
 }
@@ -670,7 +674,7 @@ list_tag(void *payload, const struct tp_tagres *t, struct tp_buf *out)
 	struct tp_lint_jw j;
 
 	if (!k->json) {
-		text_tag(out, k->cli, k->klines, k->run, t);
+		text_tag(out, k->cli, k->klines, k->kinds, t);
 		return 0;
 	}
 	/* every tag of a streaming run is printed: its index counts them */
@@ -899,6 +903,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	}
 	k.json = o.format != NULL && strcmp(o.format, "json") == 0;
 	k.stream = lo.stream;
+	k.kinds = policy->kinds;
 	k.nklines = policy->nkinds * TP_SCOPE_COUNT;
 	k.klines = xmalloc((k.nklines ? k.nklines : 1) * sizeof(*k.klines));
 	for (i = 0; i < k.nklines; i++)
