@@ -1620,10 +1620,9 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 	const struct tp_kind *k = t->kind;
 	const struct kind_fields *kf = &run->kf[ki];
 	uint32_t nov = run->nov;
-	struct tp_version *v = &t->version, sem;
+	struct tp_version *v = &t->version;
 	struct tp_fieldval *fv;
 	size_t i, g;
-	int have_sem = 0;
 
 	t->nfields = kf->n;
 	if (fields != NULL)
@@ -1645,9 +1644,6 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 		} else {
 			fv->off = fv->len = 0;
 		}
-		if (kf->f[i].type == TP_FIELD_SEMVER && kf->semver_groups)
-			have_sem = semver_groups(&sem, ov, nov, g, t->tag,
-						 fv->off, fv->len);
 	}
 	/*
 	 * value checks, after the spans: they reuse the match data.  The
@@ -1659,9 +1655,10 @@ take_fields(struct tp_lint *run, struct tp_tagres *t, size_t ki,
 		fv = &t->fields[i];
 		switch (kf->f[i].type) {
 		case TP_FIELD_SEMVER:
-			if (have_sem)
-				*v = sem;
-			else
+			/* its parts from the groups, else parsed */
+			if (!kf->semver_groups ||
+			    !semver_groups(v, ov, nov, kf->f[i].group, t->tag,
+					   fv->off, fv->len))
 				check_value(run, t, fv, v);
 			break;
 		case TP_FIELD_DATE:
