@@ -340,6 +340,19 @@ gather_units(void *arg)
 	}
 	for (u = g->ulo; u < g->uhi && rc == 0; u++)
 		for (k = 0; k < g->nblocks && rc == 0; k++) {
+			/*
+			 * each block's part of a unit is a miss: the place of
+			 * the one after next, the keys of the next, asked for
+			 * ahead (a block's start[] was asked for a round ago)
+			 */
+			if (k + 2 < g->nblocks)
+				TP_PREFETCH(&g->blocks[k + 2]->start[u << g->ubits]);
+			if (k + 1 < g->nblocks) {
+				b = g->blocks[k + 1];
+				e = b->start[u << g->ubits];
+				TP_PREFETCH(&b->keys[e]);
+				TP_PREFETCH(&b->local[e]);
+			}
 			b = g->blocks[k];
 			for (unit_range(g, b, u, &e, &end); e < end && rc == 0;
 			     e++) {
@@ -491,6 +504,10 @@ struct confirm {
 	int error;
 };
 
+/* How far ahead confirm_cands() asks for records, and for their texts. */
+#define AHEAD_RECORD 16
+#define AHEAD_TEXT 8
+
 static void *
 confirm_cands(void *arg)
 {
@@ -498,7 +515,7 @@ confirm_cands(void *arg)
 	struct gather *g = cf->g;
 	const struct tp_keyed *k, *f;
 	struct cand *c;
-	size_t e, at, end;
+	size_t e, at, end, hi;
 	uint32_t i;
 	int same_text;
 
@@ -506,20 +523,36 @@ confirm_cands(void *arg)
 		c = &g->cands[g->log[e].cand];
 		cf->list[c->start + c->placed++] = g->log[e].tag;
 	}
+	/* the thread's candidates' tags are list[start of the first, hi) */
+	hi = g->ncands > 0 ? g->cands[g->ncands - 1].start +
+				     g->cands[g->ncands - 1].n
+			   : 0;
 	for (c = g->cands; c < g->cands + g->ncands; c++) {
-		f = &cf->kd[c->first];
-		c->ftext = f->text;
-		c->len = f->len;
-		c->scope = f->scope;
-		c->is_ref = f->is_ref;
-		c->voff = f->voff;
-		c->vlen = f->vlen;
-		cf->ltext[c->start] = f->text;
-		cf->llen[c->start] = f->len;
-		for (at = c->start + 1, end = c->start + c->n; at < end; at++) {
+		f = NULL;
+		for (at = c->start, end = c->start + c->n; at < end; at++) {
+			/*
+			 * the tags are anywhere in the list, and so are their
+			 * texts: each a miss, asked for some tags ahead
+			 */
+			if (at + AHEAD_RECORD < hi)
+				TP_PREFETCH(&cf->kd[cf->list[at + AHEAD_RECORD]]);
+			if (at + AHEAD_TEXT < hi)
+				TP_PREFETCH(cf->kd[cf->list[at + AHEAD_TEXT]].text);
 			i = cf->list[at];
 			k = &cf->kd[i];
 			cf->llen[at] = k->len;
+			if (f == NULL) {
+				/* the first tag: what the others are like */
+				f = k;
+				c->ftext = f->text;
+				c->len = f->len;
+				c->scope = f->scope;
+				c->is_ref = f->is_ref;
+				c->voff = f->voff;
+				c->vlen = f->vlen;
+				cf->ltext[at] = f->text;
+				continue;
+			}
 			/* the same text of the same kind: the same fields */
 			same_text = k->kind == f->kind && k->scope == f->scope &&
 				    !k->is_ref && !f->is_ref &&
