@@ -752,6 +752,9 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 	if (gtags == NULL)
 		goto nomem;
 	for (e = 0; e < ngroups; e++) {
+		/* the version is read from a first tag's text: a miss */
+		if (e + AHEAD_TEXT < ngroups && groups[e + AHEAD_TEXT].c != NULL)
+			TP_PREFETCH(groups[e + AHEAD_TEXT].c->ftext);
 		for (t = 0; t < groups[e].n; t++)
 			gtags[t] = &kd[cf[0].list[groups[e].start + t]];
 		/*
