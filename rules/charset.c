@@ -56,9 +56,9 @@ repairable(const struct tp_rule_conf *conf, const struct tp_tagres *t)
 		return 1;
 	for (i = 0; i < t->tag_len; i++) {
 		c = (unsigned char)t->tag[i];
-		if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
-						  (c | 0x20) <= 'z') ||
-		      c == '_' || c == '.' || c == '-'))
+		if (!((c >= '0' && c <= '9') ||
+		      ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
+		      c == '.' || c == '-'))
 			return 0;
 	}
 	return 1;
@@ -92,8 +92,9 @@ check_tag(struct tp_lint *run, struct tp_tagres *t,
 			tp_lint_report(run, t, conf, NULL, "is not valid");
 		else
 			tp_lint_report(run, t, conf,
-				       repairable(conf, t) ? tp_lint_suggest(run, t)
-							   : NULL,
+				       repairable(conf, t)
+					       ? tp_lint_suggest(run, t)
+					       : NULL,
 				       "is not a valid image tag: %s", why);
 	} else {
 		if (tp_git_tagname_check(t->tag, t->tag_len, quiet ? NULL : why,

@@ -81,7 +81,8 @@ same_repo(const struct tp_keyed *ka, const struct tp_keyed *kb)
 {
 	size_t n = tp_lint_keyed_repo(ka);
 
-	return n == tp_lint_keyed_repo(kb) && memcmp(ka->text, kb->text, n) == 0;
+	return n == tp_lint_keyed_repo(kb) &&
+	       memcmp(ka->text, kb->text, n) == 0;
 }
 
 /* Rebuilds both results when the run keeps none (a streaming run). */
@@ -97,8 +98,7 @@ same(struct tp_lint *run, const struct tp_keyed *ka, const struct tp_keyed *kb)
 		    tp_lint_kind_sig(run, tp_lint_keyed_kind(run, kb)))
 		return 0;
 	/* tags of two repositories are not duplicates (see the top) */
-	if (ka->is_ref != kb->is_ref ||
-	    (ka->is_ref && !same_repo(ka, kb)))
+	if (ka->is_ref != kb->is_ref || (ka->is_ref && !same_repo(ka, kb)))
 		return 0;
 	/* the same text of the same kind: the same fields, surely */
 	if (ka->kind == kb->kind && !ka->is_ref && !kb->is_ref &&
@@ -346,7 +346,8 @@ gather_units(void *arg)
 			 * ahead (a block's start[] was asked for a round ago)
 			 */
 			if (k + 2 < g->nblocks)
-				TP_PREFETCH(&g->blocks[k + 2]->start[u << g->ubits]);
+				TP_PREFETCH(&g->blocks[k + 2]
+						     ->start[u << g->ubits]);
 			if (k + 1 < g->nblocks) {
 				b = g->blocks[k + 1];
 				e = b->start[u << g->ubits];
@@ -524,9 +525,9 @@ confirm_cands(void *arg)
 		cf->list[c->start + c->placed++] = g->log[e].tag;
 	}
 	/* the thread's candidates' tags are list[start of the first, hi) */
-	hi = g->ncands > 0 ? g->cands[g->ncands - 1].start +
-				     g->cands[g->ncands - 1].n
-			   : 0;
+	hi = g->ncands > 0
+		     ? g->cands[g->ncands - 1].start + g->cands[g->ncands - 1].n
+		     : 0;
 	for (c = g->cands; c < g->cands + g->ncands; c++) {
 		f = NULL;
 		for (at = c->start, end = c->start + c->n; at < end; at++) {
@@ -535,9 +536,11 @@ confirm_cands(void *arg)
 			 * texts: each a miss, asked for some tags ahead
 			 */
 			if (at + AHEAD_RECORD < hi)
-				TP_PREFETCH(&cf->kd[cf->list[at + AHEAD_RECORD]]);
+				TP_PREFETCH(
+					&cf->kd[cf->list[at + AHEAD_RECORD]]);
 			if (at + AHEAD_TEXT < hi)
-				TP_PREFETCH(cf->kd[cf->list[at + AHEAD_TEXT]].text);
+				TP_PREFETCH(
+					cf->kd[cf->list[at + AHEAD_TEXT]].text);
 			i = cf->list[at];
 			k = &cf->kd[i];
 			cf->llen[at] = k->len;
@@ -554,9 +557,9 @@ confirm_cands(void *arg)
 				continue;
 			}
 			/* the same text of the same kind: the same fields */
-			same_text = k->kind == f->kind && k->scope == f->scope &&
-				    !k->is_ref && !f->is_ref &&
-				    k->len == f->len &&
+			same_text = k->kind == f->kind &&
+				    k->scope == f->scope && !k->is_ref &&
+				    !f->is_ref && k->len == f->len &&
 				    memcmp(k->text, f->text, k->len) == 0;
 			/* printing a group of one text then reads one text */
 			cf->ltext[at] = same_text ? f->text : k->text;
@@ -753,7 +756,8 @@ check_set(struct tp_lint *run, const struct tp_rule_conf *conf)
 		goto nomem;
 	for (e = 0; e < ngroups; e++) {
 		/* the version is read from a first tag's text: a miss */
-		if (e + AHEAD_TEXT < ngroups && groups[e + AHEAD_TEXT].c != NULL)
+		if (e + AHEAD_TEXT < ngroups &&
+		    groups[e + AHEAD_TEXT].c != NULL)
 			TP_PREFETCH(groups[e + AHEAD_TEXT].c->ftext);
 		for (t = 0; t < groups[e].n; t++)
 			gtags[t] = &kd[cf[0].list[groups[e].start + t]];

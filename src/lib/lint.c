@@ -543,9 +543,8 @@ const char *
 tp_lint_kinds_list(struct tp_lint *run, enum tp_scope s)
 {
 	const struct tp_policy *p = run->p;
-	size_t i, n = p->nscope[s], shown = n < TP_LINT_KINDS_LISTED
-						     ? n
-						     : TP_LINT_KINDS_LISTED;
+	size_t i, n = p->nscope[s],
+		  shown = n < TP_LINT_KINDS_LISTED ? n : TP_LINT_KINDS_LISTED;
 	size_t len = 1;
 	char *d, *q;
 
