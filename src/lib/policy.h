@@ -163,6 +163,9 @@ struct tp_policy {
 	size_t nfields;
 	struct tp_kind *kinds;    /* policy order, components last */
 	size_t nkinds;
+	/* the first nkinds_by_name kinds, by name (tp_policy_kind) */
+	const struct tp_kind **kinds_by_name;
+	size_t nkinds_by_name;
 	const struct tp_kind **scope[TP_SCOPE_COUNT]; /* try in this order */
 	size_t nscope[TP_SCOPE_COUNT];
 	enum tp_scope default_scope;

@@ -67,11 +67,21 @@ struct entry {
 	unsigned gen; /* which apply() set it */
 };
 
+/*
+ * The keys of a merged section, in the order first set.  A section of
+ * many keys (components) also has a hash table of them, so that merging
+ * it stays linear.
+ */
 struct entries {
 	struct entry *v;
 	size_t n;
 	size_t cap;
+	size_t *slot; /* by hash of the name: index + 1, or 0 (free) */
+	size_t nslot; /* a power of two over twice n, or 0 (no table) */
 };
+
+/* Sections of fewer keys are searched one key after another. */
+#define ENTRIES_HASHED 16
 
 /* A section replaced whole. */
 struct whole {
@@ -119,6 +129,10 @@ oom(struct loader *ld)
 	return tp_error_set(ld->err, TP_ENOMEM, "out of memory");
 }
 
+static const struct tp_kind *
+indexed_kind(const struct tp_policy *p, const char *name);
+static int index_kinds(struct loader *ld);
+
 /* Re-raises a lower layer's message at a node, with its key path. */
 static int
 wrap(struct loader *ld, int code, const char *file, const struct tp_ynode *node,
@@ -161,6 +175,74 @@ free_list(char **list, size_t n)
 /* Merging                                                             */
 /* ------------------------------------------------------------------ */
 
+static int
+entry_is(const struct entry *v, const char *name, int nocase)
+{
+	return (nocase ? ascii_casecmp(v->name, name)
+		       : strcmp(v->name, name)) == 0;
+}
+
+/* FNV-1a of the name (of its lower-case form for `nocase`). */
+static size_t
+name_hash(const char *name, int nocase)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	unsigned char c;
+
+	for (; *name != '\0'; name++) {
+		c = (unsigned char)*name;
+		if (nocase && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * UINT64_C(0x100000001b3);
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The entry named `name`, or SIZE_MAX. */
+static size_t
+entries_find(const struct entries *e, const char *name, int nocase)
+{
+	size_t i, s, mask = e->nslot - 1;
+
+	if (e->nslot == 0) {
+		for (i = 0; i < e->n; i++)
+			if (entry_is(&e->v[i], name, nocase))
+				return i;
+		return SIZE_MAX;
+	}
+	for (s = name_hash(name, nocase) & mask; e->slot[s] != 0;
+	     s = (s + 1) & mask)
+		if (entry_is(&e->v[e->slot[s] - 1], name, nocase))
+			return e->slot[s] - 1;
+	return SIZE_MAX;
+}
+
+/* Makes the hash table anew for the entries there are; 0 or TP_ENOMEM. */
+static int
+entries_rehash(struct loader *ld, struct entries *e, int nocase)
+{
+	size_t n = 64, i, s;
+
+	free(e->slot);
+	e->slot = NULL;
+	e->nslot = 0;
+	if (e->n < ENTRIES_HASHED)
+		return 0;
+	while (n <= 2 * e->n)
+		n *= 2;
+	e->slot = calloc(n, sizeof(*e->slot));
+	if (e->slot == NULL)
+		return oom(ld);
+	e->nslot = n;
+	for (i = 0; i < e->n; i++) {
+		for (s = name_hash(e->v[i].name, nocase) & (n - 1);
+		     e->slot[s] != 0; s = (s + 1) & (n - 1))
+			;
+		e->slot[s] = i + 1;
+	}
+	return 0;
+}
+
 /*
  * Sets `name` in a merged section.  A later source replaces an earlier
  * one's value in place; the same source setting it twice (which only
@@ -171,12 +253,10 @@ entries_set(struct loader *ld, struct entries *e, const char *name,
 	    const struct tp_ynode *node, const char *file, int nocase)
 {
 	struct entry *v;
-	size_t i, cap;
+	size_t i, cap, s;
 
-	for (i = 0; i < e->n; i++) {
-		if ((nocase ? ascii_casecmp(e->v[i].name, name)
-			    : strcmp(e->v[i].name, name)) != 0)
-			continue;
+	i = entries_find(e, name, nocase);
+	if (i != SIZE_MAX) {
 		if (e->v[i].gen == ld->gen)
 			return 1;
 		e->v[i].name = name;
@@ -198,24 +278,35 @@ entries_set(struct loader *ld, struct entries *e, const char *name,
 	e->v[e->n].file = file;
 	e->v[e->n].gen = ld->gen;
 	e->n++;
+	if (e->nslot == 0 || 2 * e->n >= e->nslot)
+		return entries_rehash(ld, e, nocase);
+	for (s = name_hash(name, nocase) & (e->nslot - 1); e->slot[s] != 0;
+	     s = (s + 1) & (e->nslot - 1))
+		;
+	e->slot[s] = e->n;
 	return 0;
 }
 
 /* A null value takes back what earlier sources set for `name`. */
-static void
-entries_del(struct entries *e, const char *name, int nocase)
+static int
+entries_del(struct loader *ld, struct entries *e, const char *name, int nocase)
 {
-	size_t i;
+	size_t i = entries_find(e, name, nocase);
 
-	for (i = 0; i < e->n; i++) {
-		if ((nocase ? ascii_casecmp(e->v[i].name, name)
-			    : strcmp(e->v[i].name, name)) != 0)
-			continue;
-		memmove(&e->v[i], &e->v[i + 1],
-			(e->n - i - 1) * sizeof(e->v[0]));
-		e->n--;
-		return;
-	}
+	if (i == SIZE_MAX)
+		return 0;
+	memmove(&e->v[i], &e->v[i + 1], (e->n - i - 1) * sizeof(e->v[0]));
+	e->n--;
+	/* the later entries moved down: their places change */
+	return e->nslot != 0 ? entries_rehash(ld, e, nocase) : 0;
+}
+
+/* Frees what a section holds (not the nodes: they are the documents'). */
+static void
+entries_free(struct entries *e)
+{
+	free(e->v);
+	free(e->slot);
 }
 
 static int
@@ -227,7 +318,9 @@ set_children(struct loader *ld, struct entries *e, const struct tp_ynode *map,
 
 	for (v = map->child; v != NULL; v = v->next) {
 		if (tp_ynode_is_null(v)) {
-			entries_del(e, v->key->str, 0);
+			error = entries_del(ld, e, v->key->str, 0);
+			if (error < 0)
+				return error;
 			continue;
 		}
 		error = entries_set(ld, e, v->key->str, v, file, 0);
@@ -245,7 +338,9 @@ apply_rules(struct loader *ld, const struct tp_ynode *rules, const char *file)
 
 	for (v = rules->child; v != NULL; v = v->next) {
 		if (strcmp(v->key->str, "custom") != 0 && tp_ynode_is_null(v)) {
-			entries_del(&ld->L.rules, v->key->str, 0);
+			error = entries_del(ld, &ld->L.rules, v->key->str, 0);
+			if (error < 0)
+				return error;
 			continue;
 		}
 		if (strcmp(v->key->str, "custom") != 0) {
@@ -297,7 +392,9 @@ apply_bump(struct loader *ld, const struct tp_ynode *bump, const char *file)
 
 	for (v = bump->child; v != NULL; v = v->next) {
 		if (tp_ynode_is_null(v) && strcmp(v->key->str, "types") != 0) {
-			entries_del(&ld->L.bump, v->key->str, 0);
+			error = entries_del(ld, &ld->L.bump, v->key->str, 0);
+			if (error < 0)
+				return error;
 			continue;
 		}
 		if (strcmp(v->key->str, "types") != 0) {
@@ -309,7 +406,10 @@ apply_bump(struct loader *ld, const struct tp_ynode *bump, const char *file)
 		}
 		for (t = v->child; t != NULL; t = t->next) {
 			if (tp_ynode_is_null(t)) {
-				entries_del(&ld->L.types, t->key->str, 1);
+				error = entries_del(ld, &ld->L.types,
+						    t->key->str, 1);
+				if (error < 0)
+					return error;
 				continue;
 			}
 			error = entries_set(ld, &ld->L.types, t->key->str, t,
@@ -1010,7 +1110,7 @@ build_kinds(struct loader *ld)
 			ld->err, TP_EPOLICY,
 			nc > 0 ? ld->L.components.v[nc - 1].file
 			       : ld->L.kinds.file,
-			nc > 0 ? ld->L.components.v[nc - 1].node : kinds,
+			nc > 0 ? ld->L.components.v[nc - 1].node->key : kinds,
 			"too many kinds and components (%zu; at most %d)",
 			nk + nc, TP_POLICY_KINDS_MAX);
 	p->kinds = calloc(nk + nc + 1, sizeof(*p->kinds));
@@ -1031,6 +1131,10 @@ build_kinds(struct loader *ld)
 		if (error < 0)
 			return error;
 	}
+	/* the components' names are distinct: each is looked up in these */
+	error = index_kinds(ld);
+	if (error < 0)
+		return error;
 	for (i = 0; i < nc; i++) {
 		const struct entry *e = &ld->L.components.v[i];
 		struct tp_component *c = &p->components[p->ncomponents++];
@@ -1050,7 +1154,7 @@ build_kinds(struct loader *ld)
 					       "also '.', '_' or '-'; at most "
 					       "%d)",
 					       e->name, NAME_MAX_LEN);
-		if (tp_policy_kind(p, e->name) != NULL)
+		if (indexed_kind(p, e->name) != NULL)
 			return tp_schema_error(ld->err, TP_EPOLICY, e->file,
 					       e->node->key,
 					       "a kind named '%s' already "
@@ -1068,7 +1172,7 @@ build_kinds(struct loader *ld)
 		if (error < 0)
 			return error;
 	}
-	return 0;
+	return index_kinds(ld);
 }
 
 static int
@@ -1078,57 +1182,65 @@ build_scopes(struct loader *ld)
 	const struct tp_ynode *list, *v;
 	const struct tp_kind *k;
 	const char *file;
-	size_t s, i, j;
+	unsigned char *in; /* per kind: in the scope being built */
+	size_t s, i;
+	int error = 0;
 
-	for (s = 0; s < TP_SCOPE_COUNT; s++) {
+	in = malloc(p->nkinds + 1);
+	if (in == NULL)
+		return oom(ld);
+	for (s = 0; s < TP_SCOPE_COUNT && error == 0; s++) {
 		list = ld->L.scope[s].node;
 		file = ld->L.scope[s].file;
+		memset(in, 0, p->nkinds + 1);
 		p->scope[s] = calloc(p->nkinds + 1, sizeof(*p->scope[s]));
-		if (p->scope[s] == NULL)
-			return oom(ld);
+		if (p->scope[s] == NULL) {
+			error = oom(ld);
+			break;
+		}
 		if (list == NULL) {
 			/* an absent scope allows every kind of `kinds` */
 			for (i = 0; i < p->nkinds; i++)
-				if (p->kinds[i].component == NULL)
+				if (p->kinds[i].component == NULL) {
 					p->scope[s][p->nscope[s]++] =
 						&p->kinds[i];
+					in[i] = 1;
+				}
 		}
-		for (v = list ? list->child : NULL; v != NULL; v = v->next) {
+		for (v = list ? list->child : NULL; v != NULL && error == 0;
+		     v = v->next) {
 			k = tp_policy_kind(p, v->str);
 			if (k == NULL)
-				return suggest_kind(ld, file, v, "unknown kind",
-						    v->str);
-			for (j = 0; j < p->nscope[s]; j++)
-				if (p->scope[s][j] == k)
-					return tp_schema_error(
-						ld->err, TP_EPOLICY, file, v,
-						"kind '%s' is listed twice",
-						v->str);
-			p->scope[s][p->nscope[s]++] = k;
+				error = suggest_kind(ld, file, v,
+						     "unknown kind", v->str);
+			else if (in[k - p->kinds])
+				error = tp_schema_error(
+					ld->err, TP_EPOLICY, file, v,
+					"kind '%s' is listed twice", v->str);
+			else {
+				p->scope[s][p->nscope[s]++] = k;
+				in[k - p->kinds] = 1;
+			}
 		}
-	}
-	for (i = 0; i < p->nkinds; i++) {
-		if (p->kinds[i].component == NULL)
+		if (s != TP_SCOPE_GIT || error != 0)
 			continue;
-		for (j = 0; j < p->nscope[TP_SCOPE_GIT]; j++)
-			if (p->scope[TP_SCOPE_GIT][j] == &p->kinds[i])
-				break;
-		if (j == p->nscope[TP_SCOPE_GIT])
-			p->scope[TP_SCOPE_GIT][p->nscope[TP_SCOPE_GIT]++] =
-				&p->kinds[i];
+		/* every component's kind is a kind of scope git */
+		for (i = 0; i < p->nkinds; i++)
+			if (p->kinds[i].component != NULL && !in[i]) {
+				p->scope[s][p->nscope[s]++] = &p->kinds[i];
+				in[i] = 1;
+			}
 	}
-	return 0;
+	free(in);
+	return error;
 }
 
 static const struct entry *
 find_entry(const struct entries *e, const char *name)
 {
-	size_t i;
+	size_t i = entries_find(e, name, 0);
 
-	for (i = 0; i < e->n; i++)
-		if (strcmp(e->v[i].name, name) == 0)
-			return &e->v[i];
-	return NULL;
+	return i != SIZE_MAX ? &e->v[i] : NULL;
 }
 
 static int
@@ -1914,15 +2026,15 @@ loader_release(struct loader *ld)
 	for (i = 0; i < ld->ndocs; i++)
 		tp_ydoc_free(ld->docs[i]);
 	free(ld->docs);
-	free(L->fields.v);
-	free(L->rules.v);
-	free(L->custom.v);
-	free(L->release.v);
-	free(L->bump.v);
-	free(L->types.v);
-	free(L->check.v);
-	free(L->components.v);
-	free(L->retention.v);
+	entries_free(&L->fields);
+	entries_free(&L->rules);
+	entries_free(&L->custom);
+	entries_free(&L->release);
+	entries_free(&L->bump);
+	entries_free(&L->types);
+	entries_free(&L->check);
+	entries_free(&L->components);
+	entries_free(&L->retention);
 	free(ld->kind_src);
 }
 
@@ -2074,6 +2186,7 @@ tp_policy_free(struct tp_policy *p)
 		pcre2_code_free(p->kinds[i].re);
 	}
 	free(p->kinds);
+	free(p->kinds_by_name);
 	for (s = 0; s < TP_SCOPE_COUNT; s++)
 		free(p->scope[s]);
 	for (i = 0; i < p->nrules; i++)
@@ -2124,16 +2237,74 @@ tp_policy_field(const struct tp_policy *p, const char *name)
 	return NULL;
 }
 
+/*
+ * Kinds are looked up by name for every name a policy lists (scopes,
+ * rules, components): by halves in the kinds sorted by name, then one by
+ * one in those added since (while the kinds are being built), so that a
+ * policy of many kinds loads in n log n.
+ */
+static const struct tp_kind *
+indexed_kind(const struct tp_policy *p, const char *name)
+{
+	size_t lo = 0, hi = p->nkinds_by_name, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(p->kinds_by_name[mid]->name, name);
+		if (c == 0)
+			return p->kinds_by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const struct tp_kind *
 tp_policy_kind(const struct tp_policy *p, const char *name)
 {
+	const struct tp_kind *k = indexed_kind(p, name);
 	size_t i;
 
-	for (i = 0; i < p->nkinds; i++)
+	if (k != NULL)
+		return k;
+	for (i = p->nkinds_by_name; i < p->nkinds; i++)
 		if (p->kinds[i].name != NULL &&
 		    strcmp(p->kinds[i].name, name) == 0)
 			return &p->kinds[i];
 	return NULL;
+}
+
+static int
+by_kind_name(const void *pa, const void *pb)
+{
+	const struct tp_kind *const *a = pa, *const *b = pb;
+
+	return strcmp((*a)->name, (*b)->name);
+}
+
+/*
+ * Sorts the kinds made so far by name for tp_policy_kind() (their names
+ * are distinct: the caller checked each against those before it).
+ */
+static int
+index_kinds(struct loader *ld)
+{
+	struct tp_policy *p = ld->p;
+	const struct tp_kind **v;
+	size_t i;
+
+	v = realloc(p->kinds_by_name, (p->nkinds + 1) * sizeof(*v));
+	if (v == NULL)
+		return oom(ld);
+	p->kinds_by_name = v;
+	for (i = 0; i < p->nkinds; i++)
+		v[i] = &p->kinds[i];
+	qsort(v, p->nkinds, sizeof(*v), by_kind_name);
+	p->nkinds_by_name = p->nkinds;
+	return 0;
 }
 
 const struct tp_rule_conf *

@@ -1086,6 +1086,157 @@ test_size_limits(void **state)
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 }
 
+/* Writes `text` to dir/name. */
+static void
+put_file(const char *dir, const char *name, const struct tp_buf *text)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text->ptr, 1, text->len, fp), text->len);
+	fclose(fp);
+}
+
+/*
+ * Many kinds, scopes naming them all, many components over `extends`:
+ * kinds are found by name, lists checked and sections merged by name
+ * however long they are, and the 16-bit limit on kinds holds.
+ */
+static void
+test_many_kinds(void **state)
+{
+	struct tp_buf b = TP_BUF_INIT;
+	struct tp_policy *p = NULL;
+	struct tp_error err;
+	char dir[] = "/tmp/test-policy-XXXXXX", path[256];
+	const struct tp_kind *k;
+	size_t i, n;
+
+	(void)state;
+	/* 3,000 kinds, image scope naming them backwards, 40 components */
+	assert_int_equal(tp_buf_puts(&b, "version: 1\nkinds:\n"), 0);
+	for (i = 0; i < 3000; i++)
+		assert_int_equal(
+			tp_buf_printf(&b, "  k%zu: \"x%zu-{semver}\"\n", i, i),
+			0);
+	assert_int_equal(tp_buf_puts(&b, "scopes:\n  git: [k5, k7]\n"
+					 "  image: ["),
+			 0);
+	for (i = 3000; i > 0; i--)
+		assert_int_equal(tp_buf_printf(&b, "%sk%zu",
+					       i < 3000 ? ", " : "", i - 1),
+				 0);
+	assert_int_equal(tp_buf_puts(&b, "]\ncomponents:\n"), 0);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(
+			tp_buf_printf(&b,
+				      "  c%zu: {kind: \"c%zu/v{semver}\"}\n", i,
+				      i),
+			0);
+	p = load_text(b.ptr);
+	assert_int_equal(p->nkinds, 3040);
+	assert_ptr_equal(tp_policy_kind(p, "k0"), &p->kinds[0]);
+	assert_ptr_equal(tp_policy_kind(p, "k2999"), &p->kinds[2999]);
+	assert_ptr_equal(tp_policy_kind(p, "k1234"), &p->kinds[1234]);
+	k = tp_policy_kind(p, "c39");
+	assert_non_null(k);
+	assert_string_equal(k->component, "c39");
+	assert_null(tp_policy_kind(p, "k3000"));
+	assert_null(tp_policy_kind(p, "c40"));
+	assert_null(tp_policy_kind(p, ""));
+	assert_int_equal(p->nscope[TP_SCOPE_IMAGE], 3000);
+	assert_ptr_equal(p->scope[TP_SCOPE_IMAGE][0], &p->kinds[2999]);
+	assert_ptr_equal(p->scope[TP_SCOPE_IMAGE][2999], &p->kinds[0]);
+	/* scope git: its two kinds, then every component's */
+	assert_int_equal(p->nscope[TP_SCOPE_GIT], 42);
+	assert_ptr_equal(p->scope[TP_SCOPE_GIT][1], &p->kinds[7]);
+	assert_string_equal(p->scope[TP_SCOPE_GIT][41]->name, "c39");
+	tp_policy_free(p);
+	/* a kind listed twice in a long list */
+	tp_buf_clear(&b);
+	assert_int_equal(tp_buf_puts(&b, "version: 1\nkinds:\n"), 0);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(tp_buf_printf(&b, "  k%zu: \"x%zu\"\n", i, i),
+				 0);
+	assert_int_equal(tp_buf_puts(&b, "scopes:\n  image:\n"), 0);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(tp_buf_printf(&b, "  - k%zu\n", i), 0);
+	assert_int_equal(tp_buf_puts(&b, "  - k50\n"), 0);
+	expect_load_error("twice", b.ptr, b.len, TP_EPOLICY, 205, 5,
+			  "scopes.image: kind 'k50' is listed twice");
+	/*
+	 * components merged by name over extends: the child takes one back
+	 * and replaces another, in place
+	 */
+	assert_non_null(mkdtemp(dir));
+	tp_buf_clear(&b);
+	assert_int_equal(tp_buf_puts(&b, "version: 1\ncomponents:\n"), 0);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(
+			tp_buf_printf(&b,
+				      "  c%zu: {kind: \"c%zu/v{semver}\"}\n", i,
+				      i),
+			0);
+	put_file(dir, "base.yml", &b);
+	tp_buf_clear(&b);
+	assert_int_equal(tp_buf_puts(&b, "version: 1\nextends: [base.yml]\n"
+					 "components:\n  c3: null\n"
+					 "  c7: {kind: \"seven/v{semver}\"}\n"),
+			 0);
+	put_file(dir, "child.yml", &b);
+	snprintf(path, sizeof(path), "%s/child.yml", dir);
+	tp_error_init(&err);
+	assert_int_equal(tp_policy_load_file(&p, path, &err), 0);
+	assert_int_equal(p->ncomponents, 39);
+	assert_null(tp_policy_kind(p, "c3"));
+	assert_string_equal(p->components[3].name, "c4");
+	assert_string_equal(p->components[6].name, "c7");
+	assert_string_equal(p->components[6].kind->template, "seven/v{semver}");
+	tp_policy_free(p);
+	p = NULL;
+	/* more kinds than a keyed tag's 16 bits: an error at the last */
+	for (n = 0; n < 3; n++) {
+		tp_buf_clear(&b);
+		assert_int_equal(tp_buf_puts(&b, "version: 1\n"), 0);
+		if (n > 0)
+			assert_int_equal(tp_buf_printf(&b,
+						       "extends: [p%zu.yml]\n",
+						       n - 1),
+					 0);
+		assert_int_equal(tp_buf_puts(&b, "components:\n"), 0);
+		for (i = 0; i < 22000; i++)
+			assert_int_equal(
+				tp_buf_printf(
+					&b,
+					"  p%zuc%zu: {kind: \"k/v{semver}\"}\n",
+					n, i),
+				0);
+		snprintf(path, sizeof(path), "p%zu.yml", n);
+		put_file(dir, path, &b);
+	}
+	snprintf(path, sizeof(path), "%s/p2.yml", dir);
+	tp_error_init(&err);
+	assert_int_equal(tp_policy_load_file(&p, path, &err), TP_EPOLICY);
+	assert_null(p);
+	assert_string_equal(err.msg, "components: too many kinds and "
+				     "components (66000; at most 65535)");
+	assert_int_equal(err.line, 22003);
+	assert_int_equal(err.column, 3);
+	for (n = 0; n < 3; n++) {
+		snprintf(path, sizeof(path), "%s/p%zu.yml", dir, n);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/base.yml", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/child.yml", dir);
+	unlink(path);
+	rmdir(dir);
+	tp_buf_release(&b);
+}
+
 /* ------------------------------------------------------------------ */
 /* One test per kind of error: exact message and position              */
 /* ------------------------------------------------------------------ */
@@ -1706,6 +1857,7 @@ main(void)
 	tlist_unit(&l, test_billion_laughs);
 	tlist_unit(&l, test_deep_nesting);
 	tlist_unit(&l, test_size_limits);
+	tlist_unit(&l, test_many_kinds);
 	for (i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
 		char name[96];
 
