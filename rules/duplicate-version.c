@@ -5,12 +5,13 @@
  * Two tags are duplicates when they are in the same scope and the same
  * repository (image references of two names are two images, which may
  * well share a version; plain tags are compared with plain tags: see
- * tp_lint_keyed_repo), their kinds have the same fields in the same order (templates that differ only in
- * literal text: "v{semver}" and "{semver}"), their versions are equal in
- * precedence (build metadata does not count) and their other fields are
- * equal.  Equal precedence is equal text of major, minor, patch and
- * prerelease (numbers have no leading zeros), so the tags are grouped by
- * the engine's duplicate keys, which come sorted into buckets already
+ * tp_lint_keyed_repo), their kinds have the same fields in the same
+ * order (templates that differ only in literal text: "v{semver}" and
+ * "{semver}"), their versions are equal in precedence (build metadata
+ * does not count) and their other fields are equal.  Equal precedence
+ * is equal text of major, minor, patch and prerelease (numbers have no
+ * leading zeros), so the tags are grouped by the engine's duplicate
+ * keys, which come sorted into buckets already
  * (tp_lint_key_blocks): one hash table for a few buckets at a time; no
  * sorting.  The tags of each group of equal keys are logged as they are
  * met (in input order), then confirmed group by group, and a run that
@@ -42,12 +43,8 @@
 
 /* Fewer keys than this are gathered on the calling thread alone. */
 #define PAR_KEYS ((size_t)1 << 16)
-/*
- * At most this many threads, and a candidate's number in mark[] (see
- * struct gather) is its number on its thread shifted by this many bits.
- */
+/* At most this many threads. */
 #define THREADS_MAX 4
-#define THREAD_BITS 2
 
 /*
  * A unit's table slot: the first tag of a key, and its candidate once a
@@ -192,9 +189,7 @@ struct cand {
 	uint32_t placed; /* ... listed so far (confirm) */
 	size_t start; /* its tags in the member list */
 	const char *ftext; /* the first tag's text */
-	size_t len;
-	unsigned char scope;
-	unsigned char is_ref;
+	unsigned char scope; /* ... its scope */
 	unsigned char split; /* its tags are not all the same */
 	/* the first tag's version span (tp_keyed.voff, .vlen) */
 	unsigned char voff;
@@ -548,9 +543,7 @@ confirm_cands(void *arg)
 				/* the first tag: what the others are like */
 				f = k;
 				c->ftext = f->text;
-				c->len = f->len;
 				c->scope = f->scope;
-				c->is_ref = f->is_ref;
 				c->voff = f->voff;
 				c->vlen = f->vlen;
 				cf->ltext[at] = f->text;
