@@ -49,19 +49,8 @@ plain_image_tag(const struct tp_tagres *t)
 static int
 repairable(const struct tp_rule_conf *conf, const struct tp_tagres *t)
 {
-	size_t i;
-	unsigned char c;
-
-	if (tp_lint_level(conf, TP_SCOPE_IMAGE) != TP_LEVEL_ERROR)
-		return 1;
-	for (i = 0; i < t->tag_len; i++) {
-		c = (unsigned char)t->tag[i];
-		if (!((c >= '0' && c <= '9') ||
-		      ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
-		      c == '.' || c == '-'))
-			return 0;
-	}
-	return 1;
+	return tp_lint_level(conf, TP_SCOPE_IMAGE) != TP_LEVEL_ERROR ||
+	       tp_image_tag_bytes(t->tag, t->tag_len);
 }
 
 /*
