@@ -217,11 +217,23 @@ entries_find(const struct entries *e, const char *name, int nocase)
 	return SIZE_MAX;
 }
 
+/* Puts entry i in the hash table (its name is not there yet). */
+static void
+entries_slot_put(struct entries *e, size_t i, int nocase)
+{
+	size_t s, mask = e->nslot - 1;
+
+	for (s = name_hash(e->v[i].name, nocase) & mask; e->slot[s] != 0;
+	     s = (s + 1) & mask)
+		;
+	e->slot[s] = i + 1;
+}
+
 /* Makes the hash table anew for the entries there are; 0 or TP_ENOMEM. */
 static int
 entries_rehash(struct loader *ld, struct entries *e, int nocase)
 {
-	size_t n = 64, i, s;
+	size_t n = 64, i;
 
 	free(e->slot);
 	e->slot = NULL;
@@ -234,12 +246,8 @@ entries_rehash(struct loader *ld, struct entries *e, int nocase)
 	if (e->slot == NULL)
 		return oom(ld);
 	e->nslot = n;
-	for (i = 0; i < e->n; i++) {
-		for (s = name_hash(e->v[i].name, nocase) & (n - 1);
-		     e->slot[s] != 0; s = (s + 1) & (n - 1))
-			;
-		e->slot[s] = i + 1;
-	}
+	for (i = 0; i < e->n; i++)
+		entries_slot_put(e, i, nocase);
 	return 0;
 }
 
@@ -253,7 +261,7 @@ entries_set(struct loader *ld, struct entries *e, const char *name,
 	    const struct tp_ynode *node, const char *file, int nocase)
 {
 	struct entry *v;
-	size_t i, cap, s;
+	size_t i, cap;
 
 	i = entries_find(e, name, nocase);
 	if (i != SIZE_MAX) {
@@ -280,10 +288,7 @@ entries_set(struct loader *ld, struct entries *e, const char *name,
 	e->n++;
 	if (e->nslot == 0 || 2 * e->n >= e->nslot)
 		return entries_rehash(ld, e, nocase);
-	for (s = name_hash(name, nocase) & (e->nslot - 1); e->slot[s] != 0;
-	     s = (s + 1) & (e->nslot - 1))
-		;
-	e->slot[s] = e->n;
+	entries_slot_put(e, e->n - 1, nocase);
 	return 0;
 }
 
