@@ -252,6 +252,17 @@ copy_plain(char *p, const char *end, const char *s, size_t n)
 }
 
 /*
+ * copy_plain() of the tag's text, which needs no look when the engine
+ * found only tag-grammar bytes in it (tp_tagres.plain).
+ */
+static inline char *
+copy_text(char *p, const char *end, const struct tp_tagres *t)
+{
+	return t->plain ? tp_room_put(p, end, t->text, t->len)
+			: copy_plain(p, end, t->text, t->len);
+}
+
+/*
  * What a clean tag's line says of its kind, made once for each kind and
  * scope so that a line is a few copies: "' (image): NAME", then for a
  * kind with fields " (F1=", and " F2=" and so on before the other values.
@@ -351,8 +362,7 @@ ok_line(struct tp_buf *b, const struct tp_tagres *t, const struct kline *kl)
 	end = line + LINE_ROOM;
 	p = t->is_ref ? TP_ROOM_LIT(line, end, "     ok: reference '")
 		      : TP_ROOM_LIT(line, end, "     ok: tag '");
-	p = t->plain ? tp_room_put(p, end, t->text, t->len)
-		     : copy_plain(p, end, t->text, t->len);
+	p = copy_text(p, end, t);
 	p = tp_room_put(p, end, kl->head, kl->hlen);
 	for (i = 0; i < t->nfields; i++) {
 		const struct tp_fieldval *f = &t->fields[i];
@@ -383,8 +393,7 @@ diag_line(struct tp_buf *b, const struct tp_tagres *t, const struct tp_diag *d)
 				       : TP_ROOM_LIT(line, end, "warning: ");
 	p = t->is_ref ? TP_ROOM_LIT(p, end, "reference '")
 		      : TP_ROOM_LIT(p, end, "tag '");
-	p = t->plain ? tp_room_put(p, end, t->text, t->len)
-		     : copy_plain(p, end, t->text, t->len);
+	p = copy_text(p, end, t);
 	p = t->scope == TP_SCOPE_GIT ? TP_ROOM_LIT(p, end, "' (git): ")
 				     : TP_ROOM_LIT(p, end, "' (image): ");
 	p = copy_plain(p, end, d->message, strlen(d->message));
