@@ -92,6 +92,7 @@ struct kind_fields {
 	const struct kind_field *f; /* its field pieces, template order */
 	size_t n;
 	int semver_groups; /* see semver_groups_follow() */
+	int others; /* it has fields that are not parts of a version */
 };
 
 /* A kind of a scope as match_kind() tries it: all it reads in one place. */
@@ -920,11 +921,12 @@ mix(uint64_t h, const char *s, size_t len)
 	return h;
 }
 
+/* The duplicate key of tag `t`, of kind `ki` (the policy's index). */
 static uint64_t
-dup_key(const struct tp_lint *run, const struct tp_tagres *t)
+dup_key(const struct tp_lint *run, const struct tp_tagres *t, size_t ki)
 {
 	const struct tp_version *v = &t->version;
-	uint64_t h = (uint64_t)t->scope * 31 + tp_lint_kind_sig(run, t->kind);
+	uint64_t h = (uint64_t)t->scope * 31 + run->kind_sig[ki];
 	size_t i, end;
 
 	/* a reference's repository, up to its tag (tp_lint_keyed_repo) */
@@ -945,7 +947,7 @@ dup_key(const struct tp_lint *run, const struct tp_tagres *t)
 		h = mix(h, v->str + v->patch_off, v->patch_len);
 		h = mix(h, v->str + v->pre_off, v->pre_len);
 	}
-	for (i = 0; i < t->nfields; i++)
+	for (i = 0; run->kf[ki].others && i < t->nfields; i++)
 		if (!tp_field_is_version(t->fields[i].field->type))
 			h = mix(h, t->tag + t->fields[i].off, t->fields[i].len);
 	return h ^ (h >> 31);
@@ -1027,9 +1029,11 @@ static void
 add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 {
 	struct tp_keyed *k;
+	size_t ki = (size_t)(t->kind - run->p->kinds);
 
 	if (t->len > UINT32_MAX || t->index > UINT32_MAX ||
-	    keyed_reserve(run, run->nkeyed + 1) < 0) {
+	    (run->nkeyed == run->akeyed &&
+	     keyed_reserve(run, run->nkeyed + 1) < 0)) {
 		fail(run, TP_ENOMEM);
 		return;
 	}
@@ -1047,11 +1051,11 @@ add_keyed(struct tp_lint *run, struct tp_tagres *t, const char *stable)
 	k->len = (uint32_t)t->len;
 	k->index = (uint32_t)t->index;
 	/* no policy has more kinds than 16 bits hold (TP_POLICY_KINDS_MAX) */
-	k->kind = (uint16_t)(t->kind - run->p->kinds);
+	k->kind = (uint16_t)ki;
 	k->scope = (unsigned char)t->scope;
 	k->is_ref = (unsigned char)t->is_ref;
 	version_span(t, k);
-	if (keys_stage(run, dup_key(run, t)) < 0) {
+	if (keys_stage(run, dup_key(run, t, ki)) < 0) {
 		fail(run, TP_ENOMEM);
 		return;
 	}
@@ -1208,6 +1212,7 @@ kind_fields_init(struct tp_lint *run)
 			f->field = k->pieces[j].field;
 			f->type = f->field->type;
 			f->group = k->pieces[j].group;
+			run->kf[i].others |= !tp_field_is_version(f->type);
 			f++;
 		}
 		run->kf[i].n = (size_t)(f - run->kf[i].f);
