@@ -1109,10 +1109,16 @@ tp_lint_failed(const struct tp_lint *run)
 /* Creating and freeing a run                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Orders two kinds by their fields in template order (the fields' places
+ * in memory, a field after field), a kind with fewer first when one's
+ * fields begin the other's: 0 exactly when their fields are the same.
+ */
 static int
-same_fields(const struct tp_kind *a, const struct tp_kind *b)
+cmp_fields(const struct tp_kind *a, const struct tp_kind *b)
 {
 	size_t i = 0, j = 0;
+	uintptr_t fa, fb;
 
 	for (;;) {
 		while (i < a->npieces && a->pieces[i].field == NULL)
@@ -1120,12 +1126,51 @@ same_fields(const struct tp_kind *a, const struct tp_kind *b)
 		while (j < b->npieces && b->pieces[j].field == NULL)
 			j++;
 		if (i == a->npieces || j == b->npieces)
-			return i == a->npieces && j == b->npieces;
-		if (a->pieces[i].field != b->pieces[j].field)
-			return 0;
+			return (j < b->npieces) - (i < a->npieces);
+		fa = (uintptr_t)a->pieces[i].field;
+		fb = (uintptr_t)b->pieces[j].field;
+		if (fa != fb)
+			return fa < fb ? -1 : 1;
 		i++;
 		j++;
 	}
+}
+
+static int
+by_fields(const void *pa, const void *pb)
+{
+	const struct tp_kind *const *a = pa, *const *b = pb;
+	int c = cmp_fields(*a, *b);
+
+	/* kinds of the same fields in the policy's order */
+	return c != 0 ? c : (*a > *b) - (*a < *b);
+}
+
+/*
+ * run->kind_sig: each kind's field-signature class, the index of the
+ * first kind of the same fields.  Sorted, not compared pair by pair: a
+ * policy may have tens of thousands of kinds.  0 or TP_ENOMEM.
+ */
+static int
+kind_sigs(struct tp_lint *run)
+{
+	const struct tp_policy *p = run->p;
+	const struct tp_kind **by;
+	size_t i, first = 0;
+
+	by = malloc((p->nkinds ? p->nkinds : 1) * sizeof(*by));
+	if (by == NULL)
+		return TP_ENOMEM;
+	for (i = 0; i < p->nkinds; i++)
+		by[i] = &p->kinds[i];
+	qsort(by, p->nkinds, sizeof(*by), by_fields);
+	for (i = 0; i < p->nkinds; i++) {
+		if (i == 0 || cmp_fields(by[i - 1], by[i]) != 0)
+			first = (size_t)(by[i] - p->kinds);
+		run->kind_sig[by[i] - p->kinds] = first;
+	}
+	free(by);
+	return 0;
 }
 
 static size_t
@@ -1138,21 +1183,72 @@ nfield_pieces(const struct tp_kind *k)
 	return n;
 }
 
-static int
-add_prefix(struct tp_lint *run, enum tp_scope s, const struct tp_kind *k)
-{
-	const struct tp_piece *pc = k->npieces ? &k->pieces[0] : NULL;
-	size_t i;
+/* A kind's prefix and its place in the scope's list (scope_prefixes). */
+struct prefix_at {
+	struct prefix px;
+	size_t at;
+};
 
-	/* only kinds that start with a literal and then a field */
-	if (pc == NULL || pc->field != NULL || pc->len == 0 || k->npieces < 2)
-		return 0;
-	for (i = 0; i < run->nprefixes[s]; i++)
-		if (run->prefixes[s][i].len == pc->len &&
-		    memcmp(run->prefixes[s][i].text, pc->text, pc->len) == 0)
-			return 0;
-	run->prefixes[s][run->nprefixes[s]].text = pc->text;
-	run->prefixes[s][run->nprefixes[s]++].len = pc->len;
+/* Orders prefixes by text (shorter first), then by place in the list. */
+static int
+by_prefix(const void *pa, const void *pb)
+{
+	const struct prefix_at *a = pa, *b = pb;
+	int c;
+
+	if (a->px.len != b->px.len)
+		return a->px.len < b->px.len ? -1 : 1;
+	c = memcmp(a->px.text, b->px.text, a->px.len);
+	return c != 0 ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+/*
+ * run->prefixes[s]: the literal texts that start the kinds of scope `s`
+ * that start with a literal and then a field, each once, in scope order.
+ * Repeats are found by sorting a copy (a scope may have tens of
+ * thousands of kinds); 0 or TP_ENOMEM.
+ */
+static int
+scope_prefixes(struct tp_lint *run, enum tp_scope s)
+{
+	const struct tp_policy *p = run->p;
+	const struct tp_kind *k;
+	struct prefix_at *sorted;
+	unsigned char *repeat;
+	size_t i, n = 0, kept = 0;
+
+	sorted = malloc((p->nscope[s] + 1) * sizeof(*sorted));
+	repeat = calloc(p->nscope[s] + 1, 1);
+	if (sorted == NULL || repeat == NULL) {
+		free(sorted);
+		free(repeat);
+		return TP_ENOMEM;
+	}
+	for (i = 0; i < p->nscope[s]; i++) {
+		k = p->scope[s][i];
+		/* only kinds that start with a literal and then a field */
+		if (k->npieces < 2 || k->pieces[0].field != NULL ||
+		    k->pieces[0].len == 0)
+			continue;
+		sorted[n].px.text = k->pieces[0].text;
+		sorted[n].px.len = k->pieces[0].len;
+		sorted[n].at = n;
+		run->prefixes[s][n] = sorted[n].px;
+		n++;
+	}
+	qsort(sorted, n, sizeof(*sorted), by_prefix);
+	/* in a run of equal texts the first in the list comes first */
+	for (i = 1; i < n; i++)
+		repeat[sorted[i].at] =
+			sorted[i].px.len == sorted[i - 1].px.len &&
+			memcmp(sorted[i].px.text, sorted[i - 1].px.text,
+			       sorted[i].px.len) == 0;
+	for (i = 0; i < n; i++)
+		if (!repeat[i])
+			run->prefixes[s][kept++] = run->prefixes[s][i];
+	run->nprefixes[s] = kept;
+	free(sorted);
+	free(repeat);
 	return 0;
 }
 
@@ -1374,16 +1470,11 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 	run->partial_re = calloc(p->nkinds + 1, sizeof(*run->partial_re));
 	run->kind_jit = calloc(p->nkinds + 1, sizeof(*run->kind_jit));
 	if (run->kind_sig == NULL || run->partial_re == NULL ||
-	    run->kind_jit == NULL || kind_fields_init(run) < 0)
+	    run->kind_jit == NULL || kind_fields_init(run) < 0 ||
+	    kind_sigs(run) < 0)
 		goto nomem;
 	for (i = 0; i < p->nkinds; i++) {
 		run->kind_jit[i] = (unsigned char)is_jit(p->kinds[i].re);
-		run->kind_sig[i] = i;
-		for (j = 0; j < i; j++)
-			if (same_fields(&p->kinds[i], &p->kinds[j])) {
-				run->kind_sig[i] = run->kind_sig[j];
-				break;
-			}
 		if (p->kinds[i].re != NULL &&
 		    pcre2_pattern_info(p->kinds[i].re, PCRE2_INFO_CAPTURECOUNT,
 				       &groups) == 0 &&
@@ -1419,8 +1510,8 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 				run->nofact_rules[s][run->nnofact_rules[s]++] =
 					&p->rules[i];
 		}
-		for (i = 0; i < p->nscope[s]; i++)
-			add_prefix(run, (enum tp_scope)s, p->scope[s][i]);
+		if (scope_prefixes(run, (enum tp_scope)s) < 0)
+			goto nomem;
 	}
 	run->md = pcre2_match_data_create(maxg + 1, NULL);
 	if (run->md == NULL)
