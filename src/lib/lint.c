@@ -3290,6 +3290,14 @@ drop_v_may(const char *s, size_t len)
 	return len >= 2 && (s[0] == 'v' || s[0] == 'V') && is_digit(s[1]);
 }
 
+/*
+ * A suggestion search gives up after this many kinds tried in all (its
+ * candidates times the kinds of the scope): a few hundred for a policy
+ * of a few dozen kinds, but a scope of thousands of kinds with thousands
+ * of prefixes would take minutes for each tag that matches none.
+ */
+#define SUGGEST_TRIES ((size_t)1 << 16)
+
 static const unsigned fix_order[] = { 0x1, 0x2, 0x4, 0x8, 0x3, 0x5, 0x6, 0x9,
 				      0xa, 0xc, 0x7, 0xb, 0xd, 0xe, 0xf };
 
@@ -3339,7 +3347,7 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 {
 	const struct tp_kind *k;
 	size_t pv, npv, m, nm = sizeof(fix_order) / sizeof(fix_order[0]);
-	size_t need, i, nlive;
+	size_t need, i, nlive, tries = 0;
 	unsigned dead, live[sizeof(fix_order) / sizeof(fix_order[0])];
 
 	if (t->probe_ || t->tag == NULL)
@@ -3377,8 +3385,13 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 		    (pv >= 2 && (t->tag_len == 0 || !is_digit(t->tag[0]))))
 			continue;
 		for (m = pv == 0 ? 1 : 0; m <= nlive; m++) {
-			if (!candidate(run, t, m ? live[m - 1] : 0, pv) ||
-			    !probe(run, t->scope, run->cand.s, run->cand.len,
+			if (!candidate(run, t, m ? live[m - 1] : 0, pv))
+				continue;
+			/* a probe may try every kind of the scope */
+			tries += run->p->nscope[t->scope];
+			if (tries > SUGGEST_TRIES)
+				return NULL;
+			if (!probe(run, t->scope, run->cand.s, run->cand.len,
 				   &k))
 				continue;
 			t->suggestion_ =

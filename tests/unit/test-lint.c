@@ -401,6 +401,49 @@ test_suggestions(void **state)
 	tp_policy_free(p);
 }
 
+/*
+ * A scope of thousands of kinds, each with its own prefix: a suggestion
+ * search gives up before it tries each prefix with every kind of the
+ * scope (rules/README.md, kind), and finds one in a small scope.
+ */
+static void
+test_suggestions_many_kinds(void **state)
+{
+	struct tp_buf b = TP_BUF_INIT;
+	struct tp_policy *p;
+	struct tp_lint *run;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(tp_buf_puts(&b, "version: 1\nkinds:\n"
+					 "  a: \"x-{major}\"\n"
+					 "  b: \"x-{major}.{minor}\"\n"),
+			 0);
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(tp_buf_printf(&b,
+					       "  k%zu: \"x%zu-{semver}-end\"\n",
+					       i, i),
+				 0);
+	assert_int_equal(tp_buf_puts(&b, "  y: \"y-{semver}\"\n"
+					 "scopes:\n  git: [a, y, b]\n"
+					 "  image: [a, b"),
+			 0);
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(tp_buf_printf(&b, ", k%zu", i), 0);
+	assert_int_equal(tp_buf_puts(&b, ", y]\n"), 0);
+	p = test_load_policy(b.ptr);
+	run = run_new(p, -1, NULL, 0);
+	/* a prefix that kinds a and b share is tried once, first */
+	expect_suggestion(run, "1.2", TP_SCOPE_GIT, "x-1.2");
+	expect_suggestion(run, "1.2", TP_SCOPE_IMAGE, "x-1.2");
+	/* y- after x-: found in three kinds, not among two thousand */
+	expect_suggestion(run, "1.2.3", TP_SCOPE_GIT, "y-1.2.3");
+	expect_suggestion(run, "1.2.3", TP_SCOPE_IMAGE, NULL);
+	tp_lint_free(run);
+	tp_policy_free(p);
+	tp_buf_release(&b);
+}
+
 static void
 test_kind_messages(void **state)
 {
@@ -1064,6 +1107,7 @@ main(void)
 	tlist_unit(&l, test_pattern_field);
 	tlist_unit(&l, test_date_time_fields);
 	tlist_unit(&l, test_suggestions);
+	tlist_unit(&l, test_suggestions_many_kinds);
 	tlist_unit(&l, test_kind_messages);
 	tlist_unit(&l, test_scope_choice);
 	tlist_unit(&l, test_references);
