@@ -162,6 +162,11 @@ struct tp_lint {
 	unsigned char *kind_jit; /* per policy kind: re is JIT-compiled */
 	struct kind_filter *filter; /* per policy kind */
 	struct scope_kind *sk[TP_SCOPE_COUNT]; /* per kind of the scope */
+	/*
+	 * starts[s][c]: bit i for each of the first 64 kinds of scope s
+	 * that has a regex and whose filter takes first byte c
+	 */
+	uint64_t starts[TP_SCOPE_COUNT][256];
 
 	struct tp_setprob *set;
 	struct tp_setprob *set_tail;
@@ -1397,6 +1402,7 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 	char hint[128];
 	uint32_t groups, maxg = 0;
 	size_t i, j, maxf = 1;
+	unsigned c;
 	int s, error = 0;
 
 	*out = NULL;
@@ -1541,6 +1547,12 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 				hand_kind(p->scope[s][i], run->nov);
 			run->sk[s][i].one = only_field(p->scope[s][i]);
 			run->sk[s][i].f = run->filter[j];
+			for (c = 0; i < 64 && run->sk[s][i].re != NULL &&
+				    c < 256;
+			     c++)
+				if ((run->filter[j].first[c >> 3] >> (c & 7)) &
+				    1)
+					run->starts[s][c] |= (uint64_t)1 << i;
 		}
 	}
 	*out = run;
@@ -2255,39 +2267,83 @@ match(struct tp_lint *run, const pcre2_code *re, int jit, const char *s,
  * Step 3 for t->tag in t->scope; `fields` as take_fields().  The kinds
  * are tried in order, each with its own regex, after its filter.
  */
+/*
+ * Kind sk for t->tag (its filter passed): 1 when it matched (t->kind and
+ * the fields are set) or the run failed, 0 to try the next kind.
+ */
+static inline int
+try_kind(struct tp_lint *run, struct tp_tagres *t, const struct scope_kind *sk,
+	 struct tp_fieldval *fields)
+{
+	int rc = sk->hand && t->tag_len <= HAND_MAX_LEN
+			 ? hand_match(run, sk->k, sk->one, t->tag, t->tag_len)
+			 : HAND_UNSURE;
+
+	if (rc == HAND_NO)
+		return 0;
+	if (rc == HAND_YES) {
+		t->kind = sk->k;
+		take_fields(run, t, sk->ki, run->hov, fields);
+		return 1;
+	}
+	if (cur_slack(run, t) < 0)
+		return 1;
+	if (match(run, sk->re, sk->jit, t->tag, t->tag_len) < 0)
+		return 0;
+	t->kind = sk->k;
+	take_fields(run, t, sk->ki, run->ov, fields);
+	return 1;
+}
+
+/* The number of the lowest bit set in w (not 0). */
+static unsigned
+lowest_bit(uint64_t w)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return (unsigned)__builtin_ctzll(w);
+#else
+	unsigned n = 0;
+
+	while (!(w & 1)) {
+		w >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+/*
+ * Step 3 for t->tag in t->scope; `fields` as take_fields().  The kinds
+ * are tried in order, each with its own regex, after its filter; of the
+ * first 64, only those that may start with the tag's first byte are
+ * looked at (most tags start as two or three kinds of a scope may).
+ */
 static void
 match_kind(struct tp_lint *run, struct tp_tagres *t, struct tp_fieldval *fields)
 {
 	const struct scope_kind *sk = run->sk[t->scope];
 	const struct scope_kind *end = sk + run->p->nscope[t->scope];
 	unsigned char c = t->tag_len > 0 ? (unsigned char)t->tag[0] : 0;
+	const struct scope_kind *k;
+	uint64_t may;
 
-	int rc;
-
+	if (t->tag_len > 0) {
+		for (may = run->starts[t->scope][c]; may != 0; may &= may - 1) {
+			k = sk + lowest_bit(may);
+			if (t->tag_len >= k->f.minlen &&
+			    try_kind(run, t, k, fields))
+				return;
+		}
+		sk += end - sk > 64 ? 64 : end - sk;
+	}
 	for (; sk < end; sk++) {
 		if (t->tag_len < sk->f.minlen ||
 		    (t->tag_len > 0 &&
 		     !((sk->f.first[c >> 3] >> (c & 7)) & 1)) ||
 		    sk->re == NULL)
 			continue;
-		rc = sk->hand && t->tag_len <= HAND_MAX_LEN
-			     ? hand_match(run, sk->k, sk->one, t->tag,
-					  t->tag_len)
-			     : HAND_UNSURE;
-		if (rc == HAND_NO)
-			continue;
-		if (rc == HAND_YES) {
-			t->kind = sk->k;
-			take_fields(run, t, sk->ki, run->hov, fields);
+		if (try_kind(run, t, sk, fields))
 			return;
-		}
-		if (cur_slack(run, t) < 0)
-			return;
-		if (match(run, sk->re, sk->jit, t->tag, t->tag_len) >= 0) {
-			t->kind = sk->k;
-			take_fields(run, t, sk->ki, run->ov, fields);
-			return;
-		}
 	}
 }
 
