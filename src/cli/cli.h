@@ -36,6 +36,7 @@ struct cli {
 	int dir_done;            /* -C applied */
 	FILE *out;
 	FILE *err;
+	int out_failed;          /* a write error on `out` was reported */
 };
 
 enum cli_opt_type {

@@ -111,9 +111,11 @@ cli_fail(struct cli *cli, const struct tp_error *err)
 int
 cli_write_out(struct cli *cli, const struct tp_buf *b)
 {
-	if (b->len && fwrite(b->ptr, 1, b->len, cli->out) != b->len)
+	if (b->len && fwrite(b->ptr, 1, b->len, cli->out) != b->len) {
+		cli->out_failed = 1;
 		return cli_error(cli, EXIT_ENV, "cannot write the output: %s",
 				 strerror(errno));
+	}
 	return 0;
 }
 
@@ -121,6 +123,12 @@ int
 cli_finish(struct cli *cli, int status)
 {
 	if (fflush(cli->out) != 0 || ferror(cli->out)) {
+		/*
+		 * said once: the write that failed said why (perhaps on
+		 * another thread, whose errno this is not)
+		 */
+		if (cli->out_failed)
+			return status;
 		/* a closed pipe (| head) is the reader's choice, not a fault */
 		if (errno == EPIPE)
 			return status;

@@ -216,6 +216,25 @@ test_expect_success 'a closed output pipe is not a crash' '
 	test_grep "ok: tag '\''1.0.0'\''" out
 '
 
+if test -w /dev/full
+then
+	test_expect_success 'a full disk: exit 3, said once' '
+		seq 1 200000 | sed "s/.*/&.0.0/" >more &&
+		for args in "check" "check --format json"
+		do
+			test_expect_code 3 tagpolicy $args - <more >/dev/full \
+				2>err &&
+			test $(wc -l <err) = 1 &&
+			test_grep "cannot write the output: No space left" err ||
+			return 1
+		done &&
+		test_expect_code 3 tagpolicy check 1.0.0 >/dev/full 2>err &&
+		test $(wc -l <err) = 1
+	'
+else
+	test_skip 'a full disk: exit 3, said once' 'no /dev/full'
+fi
+
 # Inputs for the lines check builds in one piece (without colors), which
 # leave a line to the general writer when it needs an escape or outgrows
 # its room: a character shown escaped, or not ASCII, at every place of
