@@ -2598,9 +2598,10 @@ enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
 
 /*
  * A chunk on its way: a worker lints it and swaps its output buffer and
- * keyed array in, with the block of their keys, then the calling thread
- * hands the output over and appends the keyed tags and the block to the
- * run's.  Chunk c uses slot c % nslots, so that a worker is at most a
+ * keyed array in, with the block of their keys; the worker that finishes
+ * the next chunk to go out hands it over, and the done ones after it
+ * (many_hand_over: the output written out, the keyed tags and the block
+ * appended to the run's).  Chunk c uses slot c % nslots, so that a worker is at most a
  * few chunks ahead of the output.  What a worker writes tag after tag
  * (its run, its buffer) is its own and made on its own thread, so that
  * no two workers write to one cache line.
@@ -2622,9 +2623,11 @@ struct many {
 	struct slot *slots;
 	size_t nslots;
 	pthread_mutex_t mu; /* guards what follows */
-	pthread_cond_t done; /* a slot is done, or stop */
+	pthread_cond_t done; /* every chunk is out, or stop */
 	pthread_cond_t freed; /* a slot is free, or stop */
 	size_t next; /* the next chunk to take */
+	size_t out; /* the next chunk to hand over */
+	int handing; /* a worker is handing chunks over */
 	int stop;
 	int rc; /* the first failure */
 	struct tp_error err; /* ... its message, when it is ours */
@@ -2728,6 +2731,8 @@ many_chunk(struct many *mm, struct tp_lint *w, struct slot *s,
 	return 0;
 }
 
+static int many_hand_over(struct many *mm);
+
 static void *
 many_work(void *arg)
 {
@@ -2764,7 +2769,8 @@ many_work(void *arg)
 			break;
 		}
 		s->state = SLOT_DONE;
-		pthread_cond_signal(&mm->done);
+		if (!mm->handing && many_hand_over(mm) != 0)
+			break;
 	}
 	pthread_mutex_unlock(&mm->mu);
 	tp_buf_release(&out);
@@ -2798,25 +2804,30 @@ many_merge(struct tp_lint *run, struct slot *s)
 	return 0;
 }
 
-/* On the calling thread: the chunks' output in order, as they are done. */
+/*
+ * Under the mutex, on a worker whose chunk is done: hands over the done
+ * chunks from the next one to hand over on, in order (the output written
+ * out, the keyed tags appended to the run's), unless the next one is not
+ * done yet; then its worker does when it is.  One worker at a time does
+ * this (`handing`), so that no thread is woken for the output: the
+ * calling thread only waits for the end.  0, or the failure that stopped
+ * everyone.
+ */
 static int
-many_output(struct many *mm)
+many_hand_over(struct many *mm)
 {
 	const struct tp_lint_many *m = mm->m;
 	struct tp_error err;
 	struct slot *s;
-	size_t c;
-	int rc = 0, stop;
+	int rc = 0;
 
-	for (c = 0; c < mm->nchunks; c++) {
-		s = &mm->slots[c % mm->nslots];
-		pthread_mutex_lock(&mm->mu);
-		while (!mm->stop && (s->state != SLOT_DONE || s->chunk != c))
-			pthread_cond_wait(&mm->done, &mm->mu);
-		stop = mm->stop;
-		pthread_mutex_unlock(&mm->mu);
-		if (stop)
+	mm->handing = 1;
+	for (;;) {
+		s = &mm->slots[mm->out % mm->nslots];
+		if (mm->stop || mm->out == mm->nchunks ||
+		    s->state != SLOT_DONE || s->chunk != mm->out)
 			break;
+		pthread_mutex_unlock(&mm->mu);
 		tp_error_init(&err);
 		rc = m->flush(m->payload, &s->out);
 		tp_buf_clear(&s->out);
@@ -2825,15 +2836,27 @@ many_output(struct many *mm)
 		pthread_mutex_lock(&mm->mu);
 		if (rc != 0) {
 			many_stop(mm, rc, rc < 0 ? &err : NULL);
-		} else {
-			s->state = SLOT_FREE;
-			pthread_cond_broadcast(&mm->freed);
-		}
-		pthread_mutex_unlock(&mm->mu);
-		if (rc != 0)
 			break;
+		}
+		s->state = SLOT_FREE;
+		mm->out++;
+		pthread_cond_broadcast(&mm->freed);
 	}
+	mm->handing = 0;
+	if (mm->out == mm->nchunks)
+		pthread_cond_signal(&mm->done);
+	return rc;
+}
+
+/* On the calling thread: waits until every chunk is out, or a failure. */
+static int
+many_wait(struct many *mm)
+{
+	int rc;
+
 	pthread_mutex_lock(&mm->mu);
+	while (!mm->stop && mm->out < mm->nchunks)
+		pthread_cond_wait(&mm->done, &mm->mu);
 	rc = mm->stop ? mm->rc : 0;
 	pthread_mutex_unlock(&mm->mu);
 	return rc;
@@ -2988,7 +3011,7 @@ tp_lint_add_many(struct tp_lint *run, const struct tp_lint_many *m,
 		rc = many_one(run, m, chunk, nchunks, err);
 		goto done;
 	}
-	rc = many_output(&mm);
+	rc = many_wait(&mm);
 	for (k = 0; k < started; k++)
 		pthread_join(wk[k].tid, NULL);
 	if (rc < 0 && err != NULL && err->code == 0)

@@ -48,8 +48,9 @@
  *
  * A streaming run may lint a long list on several threads
  * (tp_lint_add_many()): each thread lints runs of consecutive tags with a
- * run of its own (the policy is shared: it is never written), and the
- * calling thread puts their output and keyed tags back in input order.
+ * run of its own (the policy is shared: it is never written), and their
+ * output and keyed tags are handed back in input order, one thread at a
+ * time.
  * Nothing else in a run may be used by two threads at once.
  */
 #ifndef TP_LINT_H
@@ -272,8 +273,10 @@ struct tp_lint_many {
 	int (*tag)(void *payload, const struct tp_tagres *t,
 		   struct tp_buf *out);
 	/*
-	 * Hands over a chunk's output (it may be empty), on the calling
-	 * thread, in input order; `out` is emptied after the call.
+	 * Hands over a chunk's output (it may be empty), in input order,
+	 * one call at a time, on the thread whose chunk let the next ones
+	 * go out (a worker, or the calling thread when it runs alone);
+	 * `out` is emptied after the call.
 	 */
 	int (*flush)(void *payload, struct tp_buf *out);
 	void *payload;
@@ -284,8 +287,8 @@ struct tp_lint_many {
  * streaming run the tags are cut into chunks of consecutive tags, linted
  * on up to m->threads threads, each with its own scratch (match data,
  * result, arena) and the policy shared; each result goes to m->tag on its
- * thread, and the chunks' output to m->flush in input order, on the
- * calling thread.  Indices, keyed tags and counts are those of the
+ * thread, and the chunks' output to m->flush in input order, one call at
+ * a time, while the calling thread waits for the end.  Indices, keyed tags and counts are those of the
  * one-thread run, so the set rules (tp_lint_finish) see the same list.
  * With one thread, and always in a run that keeps results, everything
  * runs on the calling thread, flushing about every 64 KiB.
