@@ -959,9 +959,49 @@ dup_key(const struct tp_lint *run, const struct tp_tagres *t, size_t ki)
 }
 
 /*
- * A {semver}'s version text is the field from its major to the end of
- * its prerelease (or patch): kept as an offset into the text when short
- * enough, so that a set rule can say the version without a rebuild.
+ * The span of the tag's version parts (offsets into v->str) when the
+ * text between them is what tp_lint_version_parts() writes between them:
+ * "{major}.{minor}" holds "1.4" as the text "1.4".  0 when a part is out
+ * of that order or a separator differs ("{major}_{minor}").
+ */
+static int
+parts_span(const struct tp_version *v, size_t *off, size_t *end)
+{
+	size_t at[4], len[4], i;
+	int any = 0;
+
+	at[0] = v->major_off;
+	len[0] = v->major_len;
+	at[1] = v->minor_off;
+	len[1] = v->minor_len;
+	at[2] = v->patch_off;
+	len[2] = v->patch_len;
+	at[3] = v->pre_off;
+	len[3] = v->pre_len;
+	for (i = 0; i < 4; i++) {
+		if (len[i] == 0)
+			continue;
+		if (!any) {
+			/* "-PRE" alone starts with its dash: not a span */
+			if (i == 3)
+				return 0;
+			*off = at[i];
+		} else if (at[i] != *end + 1 ||
+			   v->str[*end] != (i == 3 ? '-' : '.')) {
+			return 0;
+		}
+		*end = at[i] + len[i];
+		any = 1;
+	}
+	return any;
+}
+
+/*
+ * A version's text as tp_lint_version_parts() writes it is often a span
+ * of the tag (a {semver} field from its major to the end of its
+ * prerelease or patch, "{major}.{minor}" whole): kept as an offset into
+ * the text when short enough, so that a set rule can say the version
+ * without a rebuild.
  */
 static void
 version_span(const struct tp_tagres *t, struct tp_keyed *k)
@@ -970,13 +1010,19 @@ version_span(const struct tp_tagres *t, struct tp_keyed *k)
 	size_t off, end;
 
 	k->voff = k->vlen = 0;
-	if (!t->kind->has_semver || v->str < t->text ||
-	    v->str > t->text + t->len)
+	if (v->str < t->text || v->str > t->text + t->len)
 		return;
-	off = (size_t)(v->str - t->text) + v->major_off;
-	end = (size_t)(v->str - t->text) +
-	      (v->pre_len ? v->pre_off + v->pre_len
-			  : v->patch_off + v->patch_len);
+	if (t->kind->has_semver) {
+		off = (size_t)(v->str - t->text) + v->major_off;
+		end = (size_t)(v->str - t->text) +
+		      (v->pre_len ? v->pre_off + v->pre_len
+				  : v->patch_off + v->patch_len);
+	} else if (parts_span(v, &off, &end)) {
+		off += (size_t)(v->str - t->text);
+		end += (size_t)(v->str - t->text);
+	} else {
+		return;
+	}
 	if (off <= UCHAR_MAX && end > off && end - off <= UCHAR_MAX) {
 		k->voff = (unsigned char)off;
 		k->vlen = (unsigned char)(end - off);

@@ -507,7 +507,8 @@ struct tp_keyed {
 	/*
 	 * Its version as tp_lint_version_parts() writes it is text[voff]
 	 * up to text[voff + vlen - 1] (a {semver} field's MAJOR.MINOR.PATCH
-	 * and prerelease), or vlen is 0 (then see tp_lint_keyed_version)
+	 * and prerelease; the parts of "{major}.{minor}" with the dot
+	 * between them), or vlen is 0 (then see tp_lint_keyed_version)
 	 */
 	unsigned char voff;
 	unsigned char vlen;
