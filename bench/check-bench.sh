@@ -95,7 +95,10 @@ console.log(n);
 EOF
 
 # The commands run in rounds, each round running every command once, so
-# that a machine shared with other work slows them alike; RUNS rounds.
+# that a machine shared with other work slows them alike; RUNS rounds,
+# every other one in the reverse order: a command runs faster or slower
+# for the one before it (the memory it just gave back), which would
+# otherwise favour one of two builds.
 # The wall time is taken around the whole pipeline; /usr/bin/time (when
 # there is one) wraps the command itself and gives its CPU time (user +
 # system) and peak RSS, which matter where wall times swing with the load.
@@ -181,10 +184,21 @@ cmds="run_grep run_check run_check_q run_check_json"
 test -z "$old" ||
 	cmds="$cmds run_old_check run_old_check_q run_old_check_json"
 test "$node_ok" != 1 || cmds="$cmds run_node"
+rcmds=
+for c in $cmds
+do
+	rcmds="$c $rcmds"
+done
 i=0
 while test $i -lt "$runs"
 do
-	for c in $cmds
+	if test $((i % 2)) = 0
+	then
+		order=$cmds
+	else
+		order=$rcmds
+	fi
+	for c in $order
 	do
 		once "$c"
 	done
