@@ -1593,9 +1593,9 @@ tp_lint_new(struct tp_lint **out, const struct tp_policy *p,
 				hand_kind(p->scope[s][i], run->nov);
 			run->sk[s][i].one = only_field(p->scope[s][i]);
 			run->sk[s][i].f = run->filter[j];
-			for (c = 0; i < 64 && run->sk[s][i].re != NULL &&
-				    c < 256;
-			     c++)
+			if (i >= 64 || run->sk[s][i].re == NULL)
+				continue;
+			for (c = 0; c < 256; c++)
 				if ((run->filter[j].first[c >> 3] >> (c & 7)) &
 				    1)
 					run->starts[s][c] |= (uint64_t)1 << i;
