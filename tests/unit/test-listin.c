@@ -723,6 +723,133 @@ test_million_lines(void **state)
 	tp_buf_release(&b);
 }
 
+/*
+ * The items of a text by the rules, the plain way: lines cut at newlines,
+ * white space trimmed, empty lines and '#' lines skipped; a NUL byte or a
+ * 0xff byte (never UTF-8) makes a problem.  texts[k] and lens[k], lines[k]
+ * and bad[k]; the count.
+ */
+static size_t
+reference_items(const char *s, size_t n, const char **texts, size_t *lens,
+		unsigned *lines, int *bad)
+{
+	size_t i = 0, k = 0, b, e, j;
+	unsigned line = 0;
+
+	while (i < n) {
+		line++;
+		for (e = i; e < n && s[e] != '\n'; e++)
+			;
+		b = i;
+		i = e + 1;
+		while (b < e && strchr(" \t\r\v\f", s[b]) != NULL && s[b])
+			b++;
+		while (e > b && strchr(" \t\r\v\f", s[e - 1]) != NULL &&
+		       s[e - 1])
+			e--;
+		if (b == e || s[b] == '#')
+			continue;
+		texts[k] = s + b;
+		lens[k] = e - b;
+		lines[k] = line;
+		bad[k] = 0;
+		for (j = b; j < e; j++)
+			bad[k] |= s[j] == '\0' || (unsigned char)s[j] == 0xff;
+		k++;
+	}
+	return k;
+}
+
+/* One generated text through both readers, checked against the rules. */
+static void
+check_generated(const char *s, size_t n, size_t part)
+{
+	enum { MAXN = 4096 };
+	static const char *texts[MAXN];
+	static size_t lens[MAXN];
+	static unsigned lines[MAXN];
+	static int bad[MAXN];
+	struct tp_list_cursor c;
+	struct tp_list *l = NULL;
+	struct tp_error err;
+	struct tp_item it;
+	size_t want = reference_items(s, n, texts, lens, lines, bad), k, p;
+	char in[512];
+	FILE *f;
+
+	l = parse_ok(s, n);
+	if (l->n != want) {
+		print_error("\"%s\": %zu items, want %zu\n",
+			    show(in, sizeof(in), s, n), l->n, want);
+		fail();
+	}
+	for (k = 0; k < want; k++) {
+		assert_int_equal(l->items[k].len, lens[k]);
+		assert_memory_equal(l->items[k].text, texts[k], lens[k]);
+		assert_int_equal(l->items[k].line, lines[k]);
+		assert_int_equal(l->items[k].problem != NULL, bad[k]);
+	}
+	tp_list_free(l);
+
+	/* in parts of about `part` bytes, item by item from each part */
+	f = temp_with(s, n);
+	tp_error_init(&err);
+	assert_int_equal(tp_list_read_fd_parts(&l, fileno(f), "g", part, &err),
+			 0);
+	fclose(f);
+	assert_int_equal(l->n, want);
+	for (p = 0, k = 0; p < l->nparts; p++) {
+		assert_int_equal(l->parts[p].first, k);
+		tp_list_cursor_init(&c, &l->parts[p]);
+		while (tp_list_cursor_next(&c, &it)) {
+			assert_true(k < want);
+			assert_int_equal(it.len, lens[k]);
+			assert_memory_equal(it.text, texts[k], lens[k]);
+			assert_int_equal(it.line, lines[k]);
+			assert_int_equal(it.problem != NULL, bad[k]);
+			k++;
+		}
+		assert_int_equal(k, l->parts[p].first + l->parts[p].n);
+	}
+	assert_int_equal(k, want);
+	tp_list_free(l);
+}
+
+/*
+ * The counting of parts looks at many bytes at a time, and takes a part
+ * whose bytes are all of tags apart without trimming: texts of every
+ * kind of byte the rules care about, at every place in a word, are read
+ * as the rules say, whole and in parts.
+ */
+static void
+test_generated_texts(void **state)
+{
+	/* a tag's bytes, newlines, white space, '#', NUL, UTF-8, 0xff */
+	static const char *const pieces[] = {
+		"v1.2.3", "a", "10", "-", "$", "\n", "\n", "\n", " ", "\t",
+		"\r", "#", "\0", "\xc3\xa9", "\xff", "\v", "\f", "~" };
+	const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+	char s[700];
+	size_t n, len, t, k, odd;
+	unsigned seed = 12345;
+
+	(void)state;
+	for (t = 0; t < 3000; t++) {
+		/* mostly tags; now and then one other piece */
+		len = 1 + (seed = seed * 1103515245u + 12345u) % 600;
+		odd = t % 3 == 0 ? 0 : (seed >> 8) % 40;
+		for (n = 0; n + 8 < len;) {
+			seed = seed * 1103515245u + 12345u;
+			k = odd && (seed >> 16) % odd == 0 ? (seed >> 8) % np
+			    : (seed >> 20) % 4 == 0	  ? 5
+							  : (seed >> 8) % 5;
+			memcpy(s + n, pieces[k], strlen(pieces[k]) + (k == 12));
+			n += strlen(pieces[k]) + (k == 12);
+		}
+		check_generated(s, n, 1 + t % 97);
+	}
+}
+
 int
 main(void)
 {
@@ -747,5 +874,6 @@ main(void)
 	tlist_unit(&l, test_read_fd_limit);
 	tlist_unit(&l, test_read_path);
 	tlist_unit(&l, test_million_lines);
+	tlist_unit(&l, test_generated_texts);
 	return tlist_run(&l, "listin");
 }
