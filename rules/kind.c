@@ -56,6 +56,10 @@ no_kind(struct tp_lint *run, struct tp_tagres *t,
 		       list != NULL ? list : "...");
 }
 
+/*
+ * Called only for a tag that matched no kind, or under `--kind` (the
+ * engine's lint_tag() skips the others, which this says nothing of).
+ */
 static void
 check_tag(struct tp_lint *run, struct tp_tagres *t,
 	  const struct tp_rule_conf *conf)

@@ -2422,7 +2422,12 @@ lint_tag(struct tp_lint *run, struct tp_tagres *t)
 		t->nerrors++;
 		return;
 	}
-	if (run->kind_conf->desc->check_tag != NULL)
+	/*
+	 * rule kind speaks of a tag that matched no kind, or of one under
+	 * `--kind` (rules/kind.c): most tags it is not called for
+	 */
+	if ((t->kind == NULL || run->opts.kind != NULL) &&
+	    run->kind_conf->desc->check_tag != NULL)
 		run->kind_conf->desc->check_tag(run, t, run->kind_conf);
 	for (i = 0; i < n; i++) {
 		if (t->probe_ && t->nerrors > 0)
