@@ -2,6 +2,9 @@
  * imageref.c: container image tags and references, matched by hand
  * (distribution/reference @0965666, go-digest v1.0.0).
  */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -162,18 +165,55 @@ tag_bytes_in(uint64_t w)
 	       in_range(w | ONES * 0x20, 'a', 'z') | in_range(w, '_', '_');
 }
 
-int
-tp_image_tag_bytes(const char *s, size_t len)
+#ifdef __SSE2__
+/*
+ * 1 when the sixteen bytes of `v` are all in [A-Za-z0-9_.-]: signed
+ * compares, so that a byte above 0x7F (negative) is in no range.
+ */
+static int
+tag_bytes_wide(__m128i v)
 {
-	/* a short text is padded with 'a'; the last word overlaps */
-	uint64_t w = ONES * 'a', any = 0, in = HIGHS;
+	const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i marks, letters, under;
+
+	/* '-' to '9' but '/', the one byte between '.' and '0' */
+	marks = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('-' - 1)),
+			      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	marks = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), marks);
+	letters = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+				_mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+	under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+	return _mm_movemask_epi8(_mm_or_si128(
+		       marks, _mm_or_si128(letters, under))) == 0xffff;
+}
+#endif
+
+#ifdef __SSE2__
+/* tp_image_tag_bytes() of 8 bytes or more, sixteen at a time. */
+static int
+tag_bytes_long(const char *s, size_t len)
+{
 	size_t i;
 
-	if (len < 8) {
-		memcpy(&w, s, len);
-		return !(w & HIGHS) && tag_bytes_in(w) == HIGHS;
-	}
-	/* every word is looked at, and the verdict made once */
+	/* the last ones overlapping: two words when 8 to 16 bytes */
+	if (len <= 16)
+		return tag_bytes_wide(_mm_unpacklo_epi64(
+			_mm_loadl_epi64((const __m128i *)s),
+			_mm_loadl_epi64((const __m128i *)(s + len - 8))));
+	for (i = 0; i + 16 < len; i += 16)
+		if (!tag_bytes_wide(_mm_loadu_si128((const __m128i *)(s + i))))
+			return 0;
+	return tag_bytes_wide(_mm_loadu_si128((const __m128i *)(s + len - 16)));
+}
+#else
+/* tp_image_tag_bytes() of 8 bytes or more, a word at a time. */
+static int
+tag_bytes_long(const char *s, size_t len)
+{
+	uint64_t w, any = 0, in = HIGHS;
+	size_t i;
+
+	/* every word is looked at, the last overlapping; one verdict */
 	for (i = 0; i + 8 < len; i += 8) {
 		memcpy(&w, s + i, 8);
 		any |= w;
@@ -183,6 +223,20 @@ tp_image_tag_bytes(const char *s, size_t len)
 	any |= w;
 	in &= tag_bytes_in(w);
 	return !(any & HIGHS) && in == HIGHS;
+}
+#endif
+
+int
+tp_image_tag_bytes(const char *s, size_t len)
+{
+	/* a short text is padded with 'a' */
+	uint64_t w = ONES * 'a';
+
+	if (len < 8) {
+		memcpy(&w, s, len);
+		return !(w & HIGHS) && tag_bytes_in(w) == HIGHS;
+	}
+	return tag_bytes_long(s, len);
 }
 
 /*

@@ -106,15 +106,16 @@ tag_byte(unsigned char c)
 static void
 test_tag_bytes(void **state)
 {
-	char s[24];
+	char s[48];
 	size_t len, i;
 	unsigned c;
 
 	(void)state;
 	assert_int_equal(tp_image_tag_bytes("", 0), 1);
-	/* every byte value at every place of texts of 1 to 20 bytes,
-	   whose other bytes are good: eight at a time, ends overlapping */
-	for (len = 1; len <= 20; len++)
+	/* every byte value at every place of texts of 1 to 40 bytes,
+	   whose other bytes are good: eight or sixteen at a time, ends
+	   overlapping */
+	for (len = 1; len <= 40; len++)
 		for (i = 0; i < len; i++)
 			for (c = 0; c < 256; c++) {
 				memset(s, 'a', sizeof(s));
