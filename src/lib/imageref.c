@@ -186,9 +186,7 @@ tag_bytes_wide(__m128i v)
 	return _mm_movemask_epi8(_mm_or_si128(
 		       marks, _mm_or_si128(letters, under))) == 0xffff;
 }
-#endif
 
-#ifdef __SSE2__
 /* tp_image_tag_bytes() of 8 bytes or more, sixteen at a time. */
 static int
 tag_bytes_long(const char *s, size_t len)

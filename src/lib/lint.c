@@ -2310,10 +2310,6 @@ match(struct tp_lint *run, const pcre2_code *re, int jit, const char *s,
 }
 
 /*
- * Step 3 for t->tag in t->scope; `fields` as take_fields().  The kinds
- * are tried in order, each with its own regex, after its filter.
- */
-/*
  * Kind sk for t->tag (its filter passed): 1 when it matched (t->kind and
  * the fields are set) or the run failed, 0 to try the next kind.
  */
@@ -2652,8 +2648,8 @@ enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
  * keyed array in, with the block of their keys; the worker that finishes
  * the next chunk to go out hands it over, and the done ones after it
  * (many_hand_over: the output written out, the keyed tags and the block
- * appended to the run's).  Chunk c uses slot c % nslots, so that a worker is at most a
- * few chunks ahead of the output.  What a worker writes tag after tag
+ * appended to the run's).  Chunk c uses slot c % nslots, so that a
+ * worker is at most a few chunks ahead of the output.  What a worker writes tag after tag
  * (its run, its buffer) is its own and made on its own thread, so that
  * no two workers write to one cache line.
  */

@@ -112,28 +112,25 @@ tp_list_cursor_next(struct tp_list_cursor *c, struct tp_item *out)
 {
 	char *nl, *b, *e;
 
-	/*
-	 * a plain part (part_count) has no byte below '$' but the newlines
-	 * and no empty line: nothing to trim, nothing to skip, no problem
-	 */
-	if (c->plain && c->p < c->end) {
-		c->line++;
-		nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
-		if (nl == NULL)
-			nl = c->end;
-		*nl = '\0';
-		out->text = c->p;
-		out->len = (size_t)(nl - c->p);
-		out->line = c->line;
-		out->problem = NULL;
-		c->p = nl + 1;
-		return 1;
-	}
 	while (c->p < c->end) {
 		c->line++;
 		nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
 		if (nl == NULL)
 			nl = c->end;
+		/*
+		 * a plain part (part_count) has no byte below '$' but the
+		 * newlines and no empty line: nothing to trim, nothing to
+		 * skip, no problem
+		 */
+		if (c->plain) {
+			*nl = '\0';
+			out->text = c->p;
+			out->len = (size_t)(nl - c->p);
+			out->line = c->line;
+			out->problem = NULL;
+			c->p = nl + 1;
+			return 1;
+		}
 		b = c->p;
 		e = nl;
 		c->p = nl + 1;
