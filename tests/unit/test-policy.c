@@ -1033,6 +1033,17 @@ test_deep_nesting(void **state)
 	free(big);
 }
 
+/* Writes `text` to the file at `path`. */
+static void
+write_text(const char *path, const struct tp_buf *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text->ptr, 1, text->len, fp), text->len);
+	assert_int_equal(fclose(fp), 0);
+}
+
 static void
 test_size_limits(void **state)
 {
@@ -1041,7 +1052,6 @@ test_size_limits(void **state)
 	struct tp_error err;
 	char path[] = "/tmp/test-policy-XXXXXX";
 	size_t i;
-	FILE *fp;
 	int fd;
 
 	(void)state;
@@ -1069,10 +1079,8 @@ test_size_limits(void **state)
 			  "policy file is larger than 1 MiB");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(b.ptr, 1, b.len, fp), b.len);
-	fclose(fp);
+	close(fd);
+	write_text(path, &b);
 	tp_error_init(&err);
 	assert_int_equal(tp_policy_load_file(&p, path, &err), TP_EPOLICY);
 	assert_string_equal(err.msg, "policy file is larger than 1 MiB");
@@ -1091,13 +1099,10 @@ static void
 put_file(const char *dir, const char *name, const struct tp_buf *text)
 {
 	char path[256];
-	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(text->ptr, 1, text->len, fp), text->len);
-	fclose(fp);
+	assert_true((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) <
+		    sizeof(path));
+	write_text(path, text);
 }
 
 /*
