@@ -1105,6 +1105,19 @@ put_file(const char *dir, const char *name, const struct tp_buf *text)
 	write_text(path, text);
 }
 
+/* Appends components c0 to c<n-1>, each of kind "cI/v{semver}". */
+static void
+put_components(struct tp_buf *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(
+			tp_buf_printf(b, "  c%zu: {kind: \"c%zu/v{semver}\"}\n",
+				      i, i),
+			0);
+}
+
 /*
  * Many kinds, scopes naming them all, many components over `extends`:
  * kinds are found by name, lists checked and sections merged by name
@@ -1135,12 +1148,7 @@ test_many_kinds(void **state)
 					       i < 3000 ? ", " : "", i - 1),
 				 0);
 	assert_int_equal(tp_buf_puts(&b, "]\ncomponents:\n"), 0);
-	for (i = 0; i < 40; i++)
-		assert_int_equal(
-			tp_buf_printf(&b,
-				      "  c%zu: {kind: \"c%zu/v{semver}\"}\n", i,
-				      i),
-			0);
+	put_components(&b, 40);
 	p = load_text(b.ptr);
 	assert_int_equal(p->nkinds, 3040);
 	assert_ptr_equal(tp_policy_kind(p, "k0"), &p->kinds[0]);
@@ -1179,12 +1187,7 @@ test_many_kinds(void **state)
 	assert_non_null(mkdtemp(dir));
 	tp_buf_clear(&b);
 	assert_int_equal(tp_buf_puts(&b, "version: 1\ncomponents:\n"), 0);
-	for (i = 0; i < 40; i++)
-		assert_int_equal(
-			tp_buf_printf(&b,
-				      "  c%zu: {kind: \"c%zu/v{semver}\"}\n", i,
-				      i),
-			0);
+	put_components(&b, 40);
 	put_file(dir, "base.yml", &b);
 	tp_buf_clear(&b);
 	assert_int_equal(tp_buf_puts(&b, "version: 1\nextends: [base.yml]\n"
