@@ -16,6 +16,7 @@
 #include "json.h"
 #include "lint.h"
 #include "listin.h"
+#include "swar.h"
 
 /* Text output is written out in pieces of about this size. */
 #define FLUSH_AT ((size_t)1 << 16)
@@ -105,16 +106,12 @@ put_n(struct tp_buf *b, const char *s, size_t n)
 		cli_oom();
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
 /*
  * 1 when s[0..n) is printable ASCII: put_shown() would copy it as is.
  * When `d` is not NULL the bytes are copied to d[0..n) on the way (all of
  * them only when the answer is 1), so that a line built in place reads
  * the text once.  Eight bytes at a time, the last word overlapping the
- * one before it: a byte below 0x20 or above 0x7E sets a high bit in one
- * of the two expressions (exact for "is there one").
+ * one before it.
  */
 static inline int
 scan_plain(char *d, const char *s, size_t n)
@@ -135,8 +132,7 @@ scan_plain(char *d, const char *s, size_t n)
 		if (i + 8 > n)
 			i = n - 8;
 		memcpy(&w, s + i, 8);
-		if ((((w - ONES * 0x20) & ~w) | ((w + ONES * 0x01) | w)) &
-		    HIGHS)
+		if (tp_swar_unprintable(w))
 			return 0;
 		if (d != NULL)
 			memcpy(d + i, &w, 8);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "imageref.h"
+#include "swar.h"
 #include "utf8.h"
 
 #define DEFAULT_DOMAIN "docker.io"
@@ -137,32 +138,19 @@ describe(char *out, size_t outlen, const unsigned char *s, size_t len, size_t i)
 	snprintf(out, outlen, "non-ASCII character U+%04lX", (unsigned long)cp);
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS (ONES * 0x80)
-
 /*
- * The high bit of each byte of `w` whose value is in [lo, hi], for bytes
- * below 0x80: x + 0x80 - lo has its high bit set when x >= lo, and
- * x + 0x7f - hi when x > hi; neither sum passes 0xff, so no carry reaches
- * the next byte.
- */
-static uint64_t
-in_range(uint64_t w, unsigned lo, unsigned hi)
-{
-	return (w + ONES * (0x80 - lo)) & ~(w + ONES * (0x7f - hi)) & HIGHS;
-}
-
-/*
- * The high bit of each byte of `w` that is in [A-Za-z0-9_.-], for bytes
- * below 0x80 (the others are ruled out apart).  A byte with 0x20 set is
+ * The high bit of each byte of `w` that is in [A-Za-z0-9_.-], when every
+ * byte is below 0x80 (a word with another is ruled out apart: see
+ * tp_swar_in).  A byte with 0x20 set is
  * a lower-case letter exactly when the byte is a letter, so one range
  * covers both cases.
  */
 static uint64_t
 tag_bytes_in(uint64_t w)
 {
-	return in_range(w, '-', '.') | in_range(w, '0', '9') |
-	       in_range(w | ONES * 0x20, 'a', 'z') | in_range(w, '_', '_');
+	return tp_swar_in(w, '-', '.') | tp_swar_in(w, '0', '9') |
+	       tp_swar_in(w | TP_SWAR_ONES * 0x20, 'a', 'z') |
+	       tp_swar_in(w, '_', '_');
 }
 
 #ifdef __SSE2__
@@ -208,7 +196,7 @@ tag_bytes_long(const char *s, size_t len)
 static int
 tag_bytes_long(const char *s, size_t len)
 {
-	uint64_t w, any = 0, in = HIGHS;
+	uint64_t w, any = 0, in = TP_SWAR_HIGHS;
 	size_t i;
 
 	/* every word is looked at, the last overlapping; one verdict */
@@ -220,7 +208,7 @@ tag_bytes_long(const char *s, size_t len)
 	memcpy(&w, s + len - 8, 8);
 	any |= w;
 	in &= tag_bytes_in(w);
-	return !(any & HIGHS) && in == HIGHS;
+	return !(any & TP_SWAR_HIGHS) && in == TP_SWAR_HIGHS;
 }
 #endif
 
@@ -228,11 +216,11 @@ int
 tp_image_tag_bytes(const char *s, size_t len)
 {
 	/* a short text is padded with 'a' */
-	uint64_t w = ONES * 'a';
+	uint64_t w = TP_SWAR_ONES * 'a';
 
 	if (len < 8) {
 		memcpy(&w, s, len);
-		return !(w & HIGHS) && tag_bytes_in(w) == HIGHS;
+		return !(w & TP_SWAR_HIGHS) && tag_bytes_in(w) == TP_SWAR_HIGHS;
 	}
 	return tag_bytes_long(s, len);
 }

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "rule.h"
 #include "schema.h"
+#include "swar.h"
 #include "template.h"
 
 /* Results come in blocks so that they never move. */
@@ -2435,16 +2436,6 @@ lint_tag(struct tp_lint *run, struct tp_tagres *t)
 	custom_rules(run, t);
 }
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* 1 when a byte of the word is zero (the classic bit trick). */
-static int
-has_zero_byte(uint64_t w)
-{
-	return ((w - ONES) & ~w & HIGHS) != 0;
-}
-
 /*
  * Eight bytes at a time (this runs once for every tag), the last word
  * overlapping the one before it: fixed-size loads, no byte loop.
@@ -2465,9 +2456,9 @@ has_ref_char(const char *s, size_t len)
 		if (i + 8 > len)
 			i = len - 8;
 		memcpy(&w, s + i, 8);
-		if (has_zero_byte(w ^ (ONES * '/')) ||
-		    has_zero_byte(w ^ (ONES * ':')) ||
-		    has_zero_byte(w ^ (ONES * '@')))
+		if (tp_swar_zero(w ^ (TP_SWAR_ONES * '/')) ||
+		    tp_swar_zero(w ^ (TP_SWAR_ONES * ':')) ||
+		    tp_swar_zero(w ^ (TP_SWAR_ONES * '@')))
 			return 1;
 		if (i + 8 == len)
 			return 0;
@@ -3741,10 +3732,9 @@ jstr0(struct tp_lint_jw *j, const char *s)
 static inline int
 json_word_plain(uint64_t w)
 {
-	return !((((w - ONES * 0x20) & ~w) | ((w + ONES * 0x01) | w)) &
-		 HIGHS) &&
-	       !has_zero_byte(w ^ (ONES * '"')) &&
-	       !has_zero_byte(w ^ (ONES * '\\'));
+	return !tp_swar_unprintable(w) &&
+	       !tp_swar_zero(w ^ (TP_SWAR_ONES * '"')) &&
+	       !tp_swar_zero(w ^ (TP_SWAR_ONES * '\\'));
 }
 
 /*

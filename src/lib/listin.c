@@ -25,6 +25,7 @@
 #include "json.h"
 #include "listin.h"
 #include "parts.h"
+#include "swar.h"
 #include "utf8.h"
 
 #define ITEMS_MIN 256
@@ -36,8 +37,6 @@ is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-#define ONES ((uint64_t)0x0101010101010101)
-#define HIGHS ((uint64_t)0x8080808080808080)
 #define PAIRS ((uint64_t)0x00ff00ff00ff00ff)
 
 /* Most items are short ASCII: look at eight bytes at a time. */
@@ -50,7 +49,7 @@ item_problem(const char *s, size_t len)
 
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&w, p + i, 8);
-		if ((w - ONES) & ~w & HIGHS)
+		if (tp_swar_zero(w))
 			return TP_ITEM_NUL;
 		high |= w;
 	}
@@ -59,7 +58,7 @@ item_problem(const char *s, size_t len)
 			return TP_ITEM_NUL;
 		high |= p[i];
 	}
-	if ((high & HIGHS) && !tp_utf8_valid(s, len))
+	if ((high & TP_SWAR_HIGHS) && !tp_utf8_valid(s, len))
 		return TP_ITEM_UTF8;
 	return NULL;
 }
@@ -150,22 +149,6 @@ tp_list_cursor_next(struct tp_list_cursor *c, struct tp_item *out)
 	return 0;
 }
 
-/* The bytes of the word that are `c` (high bit of each), exactly. */
-static uint64_t
-bytes_eq(uint64_t w, unsigned char c)
-{
-	uint64_t x = w ^ (ONES * c);
-
-	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
-}
-
-/* The bytes of the word below `c` (c <= 0x80), exactly. */
-static uint64_t
-bytes_below(uint64_t w, unsigned char c)
-{
-	return ~(((w & ~HIGHS) + ONES * (unsigned char)(0x80 - c)) | w) & HIGHS;
-}
-
 #ifdef __SSE2__
 /*
  * The first bytes of part_count()'s test, sixteen at a time (SSE2 is
@@ -206,7 +189,7 @@ scan_wide(const unsigned char *s, size_t n, size_t *nls, uint64_t *odd,
 		*odd = _mm_movemask_epi8(bad) != 0;
 	}
 	if (_mm_movemask_epi8(hi) != 0)
-		*high = HIGHS;
+		*high = TP_SWAR_HIGHS;
 	return i;
 }
 #endif
@@ -236,9 +219,9 @@ part_count(struct tp_list_part *pt)
 		for (k = 0; k < 255 && i + 9 <= n; k++, i += 8) {
 			memcpy(&w, s + i, 8);
 			memcpy(&w2, s + i + 1, 8);
-			z = bytes_eq(w, '\n');
-			odd |= (bytes_below(w, '$') & ~z) |
-			       (z & bytes_eq(w2, '\n'));
+			z = tp_swar_eq(w, '\n');
+			odd |= (tp_swar_below(w, '$') & ~z) |
+			       (z & tp_swar_eq(w2, '\n'));
 			high |= w;
 			acc += z >> 7;
 		}
@@ -258,7 +241,7 @@ part_count(struct tp_list_part *pt)
 	if (!odd) {
 		pt->lines = nls + (n > 0 && s[n - 1] != '\n');
 		pt->n = pt->lines;
-		pt->plain = !(high & HIGHS);
+		pt->plain = !(high & TP_SWAR_HIGHS);
 		return;
 	}
 	/* else line by line as the cursor reads them, writing nothing */
