@@ -90,6 +90,13 @@ int tp_error_vset(struct tp_error *err, int code, const char *fmt,
 void tp_error_hint(struct tp_error *err, const char *fmt, ...)
 	TP_PRINTF(2, 3);
 
+/*
+ * A check's reason, in the caller's buffer: `why` gets the text (at most
+ * `whylen` bytes with its NUL; nothing is written when `why` is NULL or
+ * `whylen` is 0).  Returns 0, the "not valid" of the checks that say why.
+ */
+int tp_why(char *why, size_t whylen, const char *fmt, ...) TP_PRINTF(3, 4);
+
 /* The exit status a command gives for `code` (product.md): 1, 2 or 3. */
 int tp_status_exit(int code);
 

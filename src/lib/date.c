@@ -360,23 +360,6 @@ date_month_days(int64_t y, unsigned m)
 	return m == 2 && date_is_leap(y) ? 29 : days[m - 1];
 }
 
-/* Writes the reason into `why` and returns 0 (not valid). */
-static int date_invalid(char *why, size_t whylen, const char *fmt, ...)
-	TP_PRINTF(3, 4);
-
-static int
-date_invalid(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
 struct date_value {
 	int64_t epoch; /* %s */
 	unsigned year, month, day, yday, hour, min, sec;
@@ -407,18 +390,18 @@ date_read_epoch(int64_t *out, const char *s, size_t w, size_t pos,
 
 	for (k = 0; k < w; k++)
 		if (s[k] < '0' || s[k] > '9')
-			return date_invalid(why, whylen,
-					    "expected digits for '%%s' at "
-					    "offset %zu", pos + k);
+			return tp_why(why, whylen,
+				      "expected digits for '%%s' at "
+				      "offset %zu",
+				      pos + k);
 	if (w > 1 && s[0] == '0')
-		return date_invalid(why, whylen,
-				    "leading zero in '%%s' at offset %zu",
-				    pos);
+		return tp_why(why, whylen,
+			      "leading zero in '%%s' at offset %zu", pos);
 	for (k = 0; k < w; k++) {
 		if (n > (TP_DATE_MAX - (s[k] - '0')) / 10)
-			return date_invalid(why, whylen,
-					    "seconds since the epoch are past "
-					    "the year 9999");
+			return tp_why(why, whylen,
+				      "seconds since the epoch are past "
+				      "the year 9999");
 		n = n * 10 + (s[k] - '0');
 	}
 	*out = n;
@@ -441,20 +424,22 @@ date_scan(struct date_value *v, const struct tp_date_fmt *f, const char *s,
 			fixed_left -= it->len;
 			if (len - pos < it->len ||
 			    memcmp(s + pos, f->lit + it->off, it->len) != 0)
-				return date_invalid(why, whylen,
-						    "expected '%s' at offset "
-						    "%zu", date_show(shown,
-						    f->lit + it->off, it->len),
-						    pos);
+				return tp_why(why, whylen,
+					      "expected '%s' at offset "
+					      "%zu",
+					      date_show(shown, f->lit + it->off,
+							it->len),
+					      pos);
 			pos += it->len;
 			continue;
 		}
 		if (it->conv->width == 0) {
 			w = len - pos > fixed_left ? len - pos - fixed_left : 0;
 			if (w == 0)
-				return date_invalid(why, whylen,
-						    "expected digits for '%%s' "
-						    "at offset %zu", pos);
+				return tp_why(why, whylen,
+					      "expected digits for '%%s' "
+					      "at offset %zu",
+					      pos);
 			if (!date_read_epoch(&v->epoch, s + pos, w, pos, why,
 					     whylen))
 				return 0;
@@ -467,19 +452,20 @@ date_scan(struct date_value *v, const struct tp_date_fmt *f, const char *s,
 		for (k = 0; k < w; k++) {
 			if (pos + k >= len || s[pos + k] < '0' ||
 			    s[pos + k] > '9')
-				return date_invalid(why, whylen,
-						    "expected %zu digits for "
-						    "'%%%c' at offset %zu", w,
-						    it->conv->c, pos);
+				return tp_why(why, whylen,
+					      "expected %zu digits for "
+					      "'%%%c' at offset %zu",
+					      w, it->conv->c, pos);
 			n = n * 10 + (unsigned)(s[pos + k] - '0');
 		}
 		date_value_set(v, it->conv->c, n);
 		pos += w;
 	}
 	if (pos != len)
-		return date_invalid(why, whylen,
-				    "unexpected text at offset %zu after the "
-				    "date", pos);
+		return tp_why(why, whylen,
+			      "unexpected text at offset %zu after the "
+			      "date",
+			      pos);
 	return 1;
 }
 
@@ -499,47 +485,45 @@ tp_date_parse(int64_t *out_epoch, const struct tp_date_fmt *f,
 		return 1;
 	}
 	if (v.year == 0)
-		return date_invalid(why, whylen, "year 0 is out of range");
+		return tp_why(why, whylen, "year 0 is out of range");
 	if (v.month < 1 || v.month > 12)
-		return date_invalid(why, whylen, "month %u is out of range",
-				    v.month);
+		return tp_why(why, whylen, "month %u is out of range", v.month);
 	if (f->seen & DATE_j) {
 		if (v.yday == 0)
-			return date_invalid(why, whylen,
-					    "day 0 of the year is out of "
-					    "range");
+			return tp_why(why, whylen,
+				      "day 0 of the year is out of "
+				      "range");
 		if (v.yday == 366 && !date_is_leap(v.year))
-			return date_invalid(why, whylen,
-					    "day 366 of the year in %u, which "
-					    "is not a leap year", v.year);
+			return tp_why(why, whylen,
+				      "day 366 of the year in %u, which "
+				      "is not a leap year",
+				      v.year);
 		if (v.yday > 366)
-			return date_invalid(why, whylen,
-					    "day %u of the year is out of "
-					    "range", v.yday);
+			return tp_why(why, whylen,
+				      "day %u of the year is out of "
+				      "range",
+				      v.yday);
 		days = date_days_from_civil(v.year, 1, 1) + v.yday - 1;
 	} else {
 		if (v.day == 0)
-			return date_invalid(why, whylen,
-					    "day 0 is out of range");
+			return tp_why(why, whylen, "day 0 is out of range");
 		if (v.month == 2 && v.day == 29 && !date_is_leap(v.year))
-			return date_invalid(why, whylen,
-					    "February 29 in %u, which is not "
-					    "a leap year", v.year);
+			return tp_why(why, whylen,
+				      "February 29 in %u, which is not "
+				      "a leap year",
+				      v.year);
 		if (v.day > date_month_days(v.year, v.month))
-			return date_invalid(why, whylen,
-					    "day %u is out of range for %s",
-					    v.day, date_months[v.month - 1]);
+			return tp_why(why, whylen,
+				      "day %u is out of range for %s", v.day,
+				      date_months[v.month - 1]);
 		days = date_days_from_civil(v.year, v.month, v.day);
 	}
 	if (v.hour > 23)
-		return date_invalid(why, whylen, "hour %u is out of range",
-				    v.hour);
+		return tp_why(why, whylen, "hour %u is out of range", v.hour);
 	if (v.min > 59)
-		return date_invalid(why, whylen, "minute %u is out of range",
-				    v.min);
+		return tp_why(why, whylen, "minute %u is out of range", v.min);
 	if (v.sec > 59)
-		return date_invalid(why, whylen, "second %u is out of range",
-				    v.sec);
+		return tp_why(why, whylen, "second %u is out of range", v.sec);
 	*out_epoch = days * DATE_SECS_PER_DAY + v.hour * 3600 + v.min * 60 +
 		     v.sec;
 	return 1;

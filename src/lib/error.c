@@ -79,3 +79,16 @@ tp_status_exit(int code)
 		return 3;
 	}
 }
+
+int
+tp_why(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL || whylen == 0)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return 0;
+}

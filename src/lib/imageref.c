@@ -5,7 +5,6 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,20 +30,6 @@ static const struct {
 } registered[] = {
 	{"sha256", 64},
 };
-
-static void say(char *why, size_t whylen, const char *fmt, ...) TP_PRINTF(3, 4);
-
-static void
-say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 static int
 is_digit(int c)
@@ -227,7 +212,7 @@ tp_image_tag_bytes(const char *s, size_t len)
 
 /*
  * "invalid character 'C' at offset I" for a printable ASCII character,
- * as describe() and say() write it, without their snprintf() (a list of
+ * as describe() and tp_why() write it, without their snprintf() (a list of
  * a million tags may have many such): 1 when written, 0 when the two
  * must do it (another character, or too little room).
  */
@@ -264,11 +249,11 @@ tp_image_tag_check(const char *tag, size_t len, char *why, size_t whylen)
 	size_t i;
 
 	if (len == 0) {
-		say(why, whylen, "empty");
+		tp_why(why, whylen, "empty");
 		return 0;
 	}
 	if (tag[0] == '-' || tag[0] == '.') {
-		say(why, whylen, "starts with '%c'", tag[0]);
+		tp_why(why, whylen, "starts with '%c'", tag[0]);
 		return 0;
 	}
 	for (i = 0; i < len; i++) {
@@ -279,13 +264,14 @@ tp_image_tag_check(const char *tag, size_t len, char *why, size_t whylen)
 				return 0;
 			describe(what, sizeof(what), (const unsigned char *)tag,
 				 len, i);
-			say(why, whylen, "invalid %s at offset %zu", what, i);
+			tp_why(why, whylen, "invalid %s at offset %zu", what,
+			       i);
 			return 0;
 		}
 	}
 	if (len > TP_IMAGE_TAG_MAX) {
-		say(why, whylen, "longer than %d characters (%zu)",
-		    TP_IMAGE_TAG_MAX, len);
+		tp_why(why, whylen, "longer than %d characters (%zu)",
+		       TP_IMAGE_TAG_MAX, len);
 		return 0;
 	}
 	return 1;

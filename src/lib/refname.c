@@ -2,8 +2,6 @@
  * refname.c: git ref-name rules (refs.c check_refname_component() and
  * check_or_sanitize_refname() @1a3e64c, builtin/check-ref-format.c).
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "refname.h"
@@ -17,22 +15,6 @@
  * whole-name "@" rule does not apply to it.
  */
 #define NO_AT_RULE 0x100u
-
-static int reject(char *why, size_t whylen, const char *fmt, ...)
-	TP_PRINTF(3, 4);
-
-static int
-reject(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whylen == 0)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return 0;
-}
 
 static int
 is_forbidden(unsigned char c)
@@ -52,15 +34,15 @@ check(const char *name, size_t len, unsigned flags, char *why, size_t whylen)
 	size_t ncomp = 0, clen;
 
 	if (len == 0)
-		return reject(why, whylen, "empty");
+		return tp_why(why, whylen, "empty");
 	end = name + len;
 	if (normalize)
 		while (p < end && *p == '/')
 			p++;
 	if (p == end)
-		return reject(why, whylen, "empty");
+		return tp_why(why, whylen, "empty");
 	if (!(flags & NO_AT_RULE) && end - p == 1 && *p == '@')
-		return reject(why, whylen, "cannot be '@'");
+		return tp_why(why, whylen, "cannot be '@'");
 
 	for (;;) {
 		comp = p;
@@ -68,17 +50,17 @@ check(const char *name, size_t len, unsigned flags, char *why, size_t whylen)
 		for (; p < end && *p != '/'; p++) {
 			c = (unsigned char)*p;
 			if (c == '.' && last == '.')
-				return reject(why, whylen, "contains '..'");
+				return tp_why(why, whylen, "contains '..'");
 			if (c == '{' && last == '@')
-				return reject(why, whylen, "contains '@{'");
+				return tp_why(why, whylen, "contains '@{'");
 			if (c < 0x20 || c == 0x7f)
-				return reject(
+				return tp_why(
 					why, whylen,
 					"contains control character 0x%02x", c);
 			if (is_forbidden(c))
-				return reject(why, whylen, "contains '%c'", c);
+				return tp_why(why, whylen, "contains '%c'", c);
 			if (c == '*' && !star_ok)
-				return reject(
+				return tp_why(
 					why, whylen, "%s",
 					pattern ? "contains more than one '*'"
 						: "contains '*'");
@@ -90,17 +72,17 @@ check(const char *name, size_t len, unsigned flags, char *why, size_t whylen)
 		clen = (size_t)(p - comp);
 		if (clen == 0) {
 			if (comp == name)
-				return reject(why, whylen, "starts with '/'");
+				return tp_why(why, whylen, "starts with '/'");
 			if (p == end)
-				return reject(why, whylen, "ends with '/'");
-			return reject(why, whylen, "contains '//'");
+				return tp_why(why, whylen, "ends with '/'");
+			return tp_why(why, whylen, "contains '//'");
 		}
 		if (comp[0] == '.')
-			return reject(why, whylen, "%s",
+			return tp_why(why, whylen, "%s",
 				      ncomp == 0 ? "starts with '.'"
 						 : "component starts with '.'");
 		if (clen >= 5 && memcmp(p - 5, ".lock", 5) == 0)
-			return reject(why, whylen, "%s",
+			return tp_why(why, whylen, "%s",
 				      p == end ? "ends with '.lock'"
 					       : "component ends with '.lock'");
 		ncomp++;
@@ -112,9 +94,9 @@ check(const char *name, size_t len, unsigned flags, char *why, size_t whylen)
 				p++;
 	}
 	if (end[-1] == '.')
-		return reject(why, whylen, "ends with '.'");
+		return tp_why(why, whylen, "ends with '.'");
 	if (!(flags & TP_REFNAME_ALLOW_ONELEVEL) && ncomp < 2)
-		return reject(why, whylen, "has only one component");
+		return tp_why(why, whylen, "has only one component");
 	return 1;
 }
 
@@ -129,9 +111,9 @@ int
 tp_git_tagname_check(const char *name, size_t len, char *why, size_t whylen)
 {
 	if (len > 0 && name[0] == '-')
-		return reject(why, whylen, "starts with '-'");
+		return tp_why(why, whylen, "starts with '-'");
 	if (len == 4 && memcmp(name, "HEAD", 4) == 0)
-		return reject(why, whylen, "cannot be 'HEAD'");
+		return tp_why(why, whylen, "cannot be 'HEAD'");
 	/*
 	 * refs/tags/<name> has at least three components and "refs/tags/"
 	 * ends every "..", "@{" or "/"-run before <name>, so checking <name>
