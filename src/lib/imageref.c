@@ -126,9 +126,8 @@ describe(char *out, size_t outlen, const unsigned char *s, size_t len, size_t i)
 /*
  * The high bit of each byte of `w` that is in [A-Za-z0-9_.-], when every
  * byte is below 0x80 (a word with another is ruled out apart: see
- * tp_swar_in).  A byte with 0x20 set is
- * a lower-case letter exactly when the byte is a letter, so one range
- * covers both cases.
+ * tp_swar_in).  A byte with 0x20 set is a lower-case letter exactly when
+ * the byte is a letter, so one range covers both cases.
  */
 static uint64_t
 tag_bytes_in(uint64_t w)

@@ -2640,9 +2640,9 @@ enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
  * the next chunk to go out hands it over, and the done ones after it
  * (many_hand_over: the output written out, the keyed tags and the block
  * appended to the run's).  Chunk c uses slot c % nslots, so that a
- * worker is at most a few chunks ahead of the output.  What a worker writes tag after tag
- * (its run, its buffer) is its own and made on its own thread, so that
- * no two workers write to one cache line.
+ * worker is at most a few chunks ahead of the output.  What a worker
+ * writes tag after tag (its run, its buffer) is its own and made on its
+ * own thread, so that no two workers write to one cache line.
  */
 struct slot {
 	size_t chunk;

@@ -288,8 +288,9 @@ struct tp_lint_many {
  * on up to m->threads threads, each with its own scratch (match data,
  * result, arena) and the policy shared; each result goes to m->tag on its
  * thread, and the chunks' output to m->flush in input order, one call at
- * a time, while the calling thread waits for the end.  Indices, keyed tags and counts are those of the
- * one-thread run, so the set rules (tp_lint_finish) see the same list.
+ * a time, while the calling thread waits for the end.  Indices, keyed
+ * tags and counts are those of the one-thread run, so the set rules
+ * (tp_lint_finish) see the same list.
  * With one thread, and always in a run that keeps results, everything
  * runs on the calling thread, flushing about every 64 KiB.
  *
