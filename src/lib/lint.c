@@ -3407,6 +3407,13 @@ drop_v_may(const char *s, size_t len)
 	return len >= 2 && (s[0] == 'v' || s[0] == 'V') && is_digit(s[1]);
 }
 
+/* What candidate() asks of a tag before it puts a kind's start before it. */
+static int
+prefix_may(const char *s, size_t len)
+{
+	return len > 0 && is_digit(s[0]);
+}
+
 /*
  * A suggestion search gives up after this many kinds tried in all (its
  * candidates times the kinds of the scope): a few hundred for a policy
@@ -3443,7 +3450,7 @@ candidate(struct tp_lint *run, const struct tp_tagres *t, unsigned mask,
 		memmove(c->s, c->s + 1, --c->len);
 	} else if (pv >= 2) {
 		px = &run->prefixes[t->scope][pv - 2];
-		if (c->len == 0 || !is_digit(c->s[0]) ||
+		if (!prefix_may(c->s, c->len) ||
 		    (c->len >= px->len && memcmp(c->s, px->text, px->len) == 0))
 			return 0;
 		memmove(c->s + px->len, c->s, c->len);
@@ -3499,7 +3506,7 @@ tp_lint_suggest(struct tp_lint *run, struct tp_tagres *t)
 	 */
 	for (pv = 0; pv < npv; pv++) {
 		if ((pv == 1 && !drop_v_may(t->tag, t->tag_len)) ||
-		    (pv >= 2 && (t->tag_len == 0 || !is_digit(t->tag[0]))))
+		    (pv >= 2 && !prefix_may(t->tag, t->tag_len)))
 			continue;
 		for (m = pv == 0 ? 1 : 0; m <= nlive; m++) {
 			if (!candidate(run, t, m ? live[m - 1] : 0, pv))
